@@ -1,0 +1,43 @@
+// The `vmdesk` command line: dispatches to a subcommand. Runs under plain Node; never imports electron.
+import { commands } from './commands/index';
+import { UsageError, type CliIo, type Command } from './command';
+
+const defaultIo: CliIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+function helpText(): string {
+  const width = Math.max(...commands.map((c) => c.name.length), 4);
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return `vmdesk: run and test VM images the way Nomad's qemu driver runs them.\n\nUsage: vmdesk <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun \`vmdesk help <command>\` for a command's options.\n`;
+}
+
+/** Runs `vmdesk` with the given arguments (without node and the script); resolves to the exit code. */
+export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    const topic = rest[0] && commands.find((c) => c.name === rest[0]);
+    io.out(topic ? `${topic.summary}\n\nUsage: ${topic.usage}\n` : helpText());
+    return 0;
+  }
+  if (name === '--version' || name === 'version') {
+    io.out(`vmdesk ${__VMDESK_VERSION__}\n`);
+    return 0;
+  }
+  const command: Command | undefined = commands.find((c) => c.name === name);
+  if (!command) {
+    io.err(`vmdesk: unknown command "${name}". Run \`vmdesk help\` for the list.\n`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`vmdesk ${name}: ${err.message}\nUsage: ${command.usage}\n`);
+      return 2;
+    }
+    io.err(`vmdesk ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}

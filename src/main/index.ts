@@ -1,0 +1,19 @@
+// The Electron main process: a table of contents of setup steps.
+import { app, BrowserWindow } from 'electron';
+import { join } from 'node:path';
+
+function createWindow(): void {
+  const win = new BrowserWindow({
+    width: 1200,
+    height: 800,
+    webPreferences: {
+      preload: join(__dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+    },
+  });
+  void win.loadFile(join(__dirname, '../renderer/index.html'));
+}
+
+void app.whenReady().then(createWindow);

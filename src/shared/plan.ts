@@ -1,0 +1,55 @@
+// The plan: the pure result of validating a task against the driver config.
+import type { Task } from './task';
+
+/** One forwarded port. `host` 0 means "pick a free port at start"; the supervisor records the real one. */
+export interface PortForward {
+  label: string;
+  host: number;
+  guest: number;
+  bind: string;
+  /** Nomad forwards both TCP and UDP for each mapped port. */
+  protocols: Array<'tcp' | 'udp'>;
+}
+
+/** What the driver learned about the image (from qemu-img info or the header). */
+export interface ImageInfo {
+  /** Real path, symlinks resolved. */
+  path: string;
+  format: string;
+  virtualSize?: number;
+  backingFile?: string;
+  dataFile?: string;
+}
+
+/** The paths a VM's QEMU uses; all sockets live in the private runtime directory. */
+export interface VmPaths {
+  /** The VM's directory under $VMDESK_HOME/vms/<name>: state record, logs, overlay. */
+  vmDir: string;
+  /** Private (0700) runtime directory for sockets. */
+  runtimeDir: string;
+  qmpSocket: string;
+  /** Serial console socket (input and live output). */
+  consoleSocket: string;
+  agentSocket?: string;
+  /** Serial console capture, written by QEMU itself. */
+  consoleLog: string;
+  /** QEMU's stderr, written by QEMU itself (its fd 2 is this file). */
+  stderrLog: string;
+  pidFile: string;
+  /** Set for disposable VMs: the qcow2 overlay created at start. */
+  overlay?: string;
+}
+
+/** A validated, ready-to-run VM: the exact argv and everything the supervisor needs. */
+export interface Plan {
+  name: string;
+  task: Task;
+  /** Absolute path of the qemu-system-* binary. */
+  binary: string;
+  /** Arguments after the binary, exactly as QEMU will get them. */
+  argv: string[];
+  ports: PortForward[];
+  image: ImageInfo;
+  paths: VmPaths;
+  warnings: string[];
+}

@@ -1,0 +1,2 @@
+/** The package version, replaced at build time. */
+declare const __VMDESK_VERSION__: string;

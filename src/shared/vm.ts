@@ -1,0 +1,62 @@
+// What the supervisor reports about VMs: states, exit records, events, stats. Shared by CLI, IPC and UI.
+import type { PortForward } from './plan';
+
+/** Lifecycle state of a VM. */
+export type VmState = 'starting' | 'running' | 'paused' | 'stopping' | 'exited' | 'crashed' | 'lost';
+
+/** Which step of the stop ladder ended the VM. */
+export type StopStep = 'powerdown' | 'quit' | 'sigterm' | 'sigkill' | 'already-exited';
+
+/** How a VM ended. */
+export interface ExitRecord {
+  at: string;
+  code: number | null;
+  signal: string | null;
+  /** QMP SHUTDOWN reason when one arrived (guest-shutdown, host-qmp-quit, host-signal, ...). */
+  shutdownReason?: string;
+  /** True when a vmdesk stop asked for it. */
+  requested: boolean;
+  /** The stop step that ended it, when a stop was asked for. */
+  stopStep?: StopStep;
+  /** Human summary: "guest powered off", "killed by SIGKILL", ... */
+  summary: string;
+  /** Last lines of QEMU's stderr, when it failed. */
+  stderrTail?: string;
+}
+
+/** One timeline entry. */
+export interface VmEvent {
+  at: string;
+  /** lifecycle (start, running, stop-step, exit...), qmp (a QMP event), agent, error. */
+  kind: 'lifecycle' | 'qmp' | 'stop' | 'agent' | 'error';
+  type: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/** One stats sample. */
+export interface StatsSample {
+  at: number;
+  cpuPercent: number;
+  rssBytes: number;
+}
+
+/** Guest agent status as last seen. */
+export type AgentStatus = 'disabled' | 'unknown' | 'responding' | 'not-responding';
+
+/** A VM as `inspect` and the UI see it. */
+export interface VmInfo {
+  name: string;
+  state: VmState;
+  pid?: number;
+  uuid?: string;
+  startedAt?: string;
+  uptimeMs?: number;
+  ports: PortForward[];
+  agent: AgentStatus;
+  lastExit?: ExitRecord;
+  disposable: boolean;
+  taskFile?: string;
+  argv?: string[];
+  binary?: string;
+}
