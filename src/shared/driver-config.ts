@@ -23,7 +23,7 @@ export const DEFAULT_DRIVER_CONFIG: DriverConfig = {
 };
 
 const pathString = z
-  .string({ error: 'expected a string' })
+  .string()
   .min(1)
   .max(4096)
   .refine((s) => !s.includes('\0'), { error: 'must not contain a NUL byte' });

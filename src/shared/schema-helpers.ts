@@ -2,6 +2,14 @@
 // the HCL-style coercions Nomad accepts, and error formatting with the field's path.
 import { z } from 'zod';
 
+// Messages for type errors everywhere: "is required" or "expected a number", never zod's generic wording.
+z.config({
+  customError: (iss) => {
+    if (iss.code !== 'invalid_type') return undefined;
+    return iss.input === undefined ? 'is required' : `expected ${describeExpected(iss.expected)}`;
+  },
+});
+
 /** Levenshtein distance between two short strings (keys, labels). */
 export function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -59,13 +67,13 @@ export function strictObject<T extends z.ZodRawShape>(shape: T) {
 /** A boolean that also accepts the strings "true"/"false" (HCL and Nomad's JSON API accept both). */
 export const coercedBoolean = z.preprocess(
   (v) => (v === 'true' ? true : v === 'false' ? false : v),
-  z.boolean({ error: 'expected a boolean' }),
+  z.boolean(),
 );
 
 /** An integer that also accepts a decimal string of digits ("80"), as Nomad's HCL decoding does. */
 export const coercedInt = z.preprocess(
   (v) => (typeof v === 'string' && /^-?\d{1,15}$/.test(v.trim()) ? Number(v.trim()) : v),
-  z.number({ error: 'expected a number' }).int({ error: 'expected a whole number' }),
+  z.number().int({ error: 'expected a whole number' }),
 );
 
 function describeExpected(expected: string): string {
@@ -84,13 +92,7 @@ function describeExpected(expected: string): string {
 /** Formats the first zod issue as `path: message`, the path dotted (`config.port_map.http`). */
 export function formatIssue(issue: z.core.$ZodIssue): { field: string; message: string } {
   const field = issue.path.map(String).join('.');
-  let message = issue.message;
-  if (issue.code === 'invalid_type') {
-    message = issue.input === undefined ? 'is required' : `expected ${describeExpected(issue.expected)}`;
-  } else if (issue.code === 'too_big' || issue.code === 'too_small') {
-    message = issue.message;
-  }
-  return { field, message: field ? `${field}: ${message}` : message };
+  return { field, message: field ? `${field}: ${issue.message}` : issue.message };
 }
 
 /** Parses `input` with `schema`; returns the value or the first issue formatted with its field path. */

@@ -22,7 +22,7 @@ export type Accelerator = (typeof ACCELERATORS)[number];
 
 const text = (max: number) =>
   z
-    .string({ error: 'expected a string' })
+    .string()
     .max(max, { error: `must be at most ${max} characters` })
     .refine((s) => !s.includes('\0'), { error: 'must not contain a NUL byte' });
 
@@ -39,7 +39,7 @@ const portLabel = z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, {
 /** port_map as Nomad accepts it: a map, or (from HCL blocks / API JSON) a list of maps; normalised to one map. */
 const portMapSchema = z.preprocess(
   (v) => (Array.isArray(v) ? Object.assign({}, ...v.filter((m) => m && typeof m === 'object' && !Array.isArray(m))) : v),
-  z.record(portLabel, guestPortNumber, { error: 'expected an object of label = guest port' }),
+  z.record(portLabel, guestPortNumber),
 );
 
 const durationSchema = z
@@ -71,7 +71,7 @@ export const taskConfigSchema = strictObject({
   drive_interface: text(16).optional(),
   graceful_shutdown: coercedBoolean.optional(),
   guest_agent: coercedBoolean.optional(),
-  args: z.array(text(4096), { error: 'expected a list of strings' }).max(256).optional(),
+  args: z.array(text(4096)).max(256).optional(),
   port_map: portMapSchema.optional(),
 });
 
@@ -83,7 +83,7 @@ export const taskFileSchema = strictObject({
     memory: coercedInt.optional(),
     cores: coercedInt.optional(),
   }).optional(),
-  ports: z.record(portLabel, portNumber, { error: 'expected an object of label = host port' }).optional(),
+  ports: z.record(portLabel, portNumber).optional(),
   dns: strictObject({
     servers: z.array(ipAddress).max(3, { error: 'at most 3 DNS servers' }).optional(),
     searches: z.array(hostname).max(6, { error: 'at most 6 search domains' }).optional(),

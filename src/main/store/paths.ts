@@ -1,0 +1,54 @@
+// Where vmdesk keeps things: $VMDESK_HOME (settings, VM directories) and the private runtime directory
+// (sockets). The CLI and the app compute the same paths.
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import type { VmPaths } from '../../shared/plan';
+
+/** vmdesk's home: $VMDESK_HOME, else $XDG_STATE_HOME/vmdesk, else ~/.local/state/vmdesk. */
+export function vmdeskHome(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.VMDESK_HOME) return env.VMDESK_HOME;
+  const state = env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  return join(state, 'vmdesk');
+}
+
+/** The settings file shared by the app (electron-store) and the CLI. */
+export function settingsFile(home: string): string {
+  return join(home, 'settings.json');
+}
+
+/** Directory holding one directory per VM. */
+export function vmsDir(home: string): string {
+  return join(home, 'vms');
+}
+
+/**
+ * Base of the private runtime directories: $VMDESK_RUNTIME_DIR, else $XDG_RUNTIME_DIR/vmdesk,
+ * else /tmp/vmdesk-<uid>. Kept short because unix socket paths are limited to 108 bytes (104 on macOS).
+ */
+export function runtimeBase(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.VMDESK_RUNTIME_DIR) return env.VMDESK_RUNTIME_DIR;
+  if (env.XDG_RUNTIME_DIR) return join(env.XDG_RUNTIME_DIR, 'vmdesk');
+  return join('/tmp', `vmdesk-${userInfo().uid}`);
+}
+
+/** Every path one VM uses. Pure: creates nothing. */
+export function vmPaths(
+  home: string,
+  name: string,
+  opts: { disposable: boolean; guestAgent: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+): VmPaths {
+  const vmDir = join(vmsDir(home), name);
+  const runtimeDir = join(runtimeBase(env), name);
+  return {
+    vmDir,
+    runtimeDir,
+    qmpSocket: join(runtimeDir, 'qmp.sock'),
+    consoleSocket: join(runtimeDir, 'console.sock'),
+    ...(opts.guestAgent ? { agentSocket: join(runtimeDir, 'agent.sock') } : {}),
+    consoleLog: join(vmDir, 'console.log'),
+    stderrLog: join(vmDir, 'qemu.stderr.log'),
+    pidFile: join(vmDir, 'qemu.pid'),
+    ...(opts.disposable ? { overlay: join(vmDir, 'overlay.qcow2') } : {}),
+  };
+}

@@ -1,0 +1,78 @@
+// The supervisor's public face: what the CLI and the app's IPC handlers call. Implemented by supervisor.ts.
+import type { Plan } from '../../shared/plan';
+import type { StatsSample, StopStep, VmEvent, VmInfo } from '../../shared/vm';
+
+/** Where a VM's task comes from when starting. */
+export type StartSource =
+  | { taskFile: string }
+  | { task: unknown; taskDir: string };
+
+/** Options for a stop. */
+export interface StopOptions {
+  /** Straight to SIGKILL. */
+  force?: boolean;
+  /** Overrides the task's kill_timeout for each step, in ms. */
+  timeoutMs?: number;
+}
+
+/** What a stop did. */
+export interface StopResult {
+  name: string;
+  /** The step that ended the VM. */
+  step: StopStep;
+  durationMs: number;
+  info: VmInfo;
+}
+
+/** Options for destroy (vmdesk rm). */
+export interface DestroyOptions {
+  /** Stop a running VM first (SIGKILL after the ladder) instead of refusing. */
+  force?: boolean;
+  /** Also delete the logs and the VM's directory (default: keep logs). */
+  removeLogs?: boolean;
+}
+
+/** Guest agent operations. */
+export interface AgentOps {
+  ping(name: string): Promise<void>;
+  info(name: string): Promise<Record<string, unknown>>;
+  interfaces(name: string): Promise<Array<{ name: string; hardwareAddress?: string; addresses: Array<{ type: 'ipv4' | 'ipv6'; address: string; prefix: number }> }>>;
+  exec(name: string, command: string[], opts?: { timeoutMs?: number }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+}
+
+/** Notifications the supervisor pushes (to the IPC layer, `vmdesk logs -f`, ...). */
+export interface SupervisorEvents {
+  /** A VM's info changed (state, ports, agent, exit). */
+  vm: (info: VmInfo) => void;
+  /** A VM was removed. */
+  removed: (name: string) => void;
+  /** A new timeline event. */
+  event: (name: string, event: VmEvent) => void;
+  /** A new stats sample. */
+  stats: (name: string, sample: StatsSample) => void;
+}
+
+/** The supervisor as its callers see it. */
+export interface SupervisorApi {
+  /** Re-attaches every VM found in $VMDESK_HOME (running ones reconnected, dead ones reported). */
+  recover(): Promise<VmInfo[]>;
+  /** Plans and starts a VM; resolves once QMP answers and the VM is running. */
+  start(source: StartSource): Promise<VmInfo>;
+  /** The plan a start would use, without starting anything. */
+  plan(source: StartSource): Promise<Plan>;
+  stop(name: string, opts?: StopOptions): Promise<StopResult>;
+  destroy(name: string, opts?: DestroyOptions): Promise<void>;
+  list(): Promise<VmInfo[]>;
+  inspect(name: string): Promise<VmInfo>;
+  events(name: string): Promise<VmEvent[]>;
+  /** The bounded stats history (newest last). */
+  stats(name: string): StatsSample[];
+  /** Live console output from `fromOffset` (default: the current end). Returns an unsubscribe function. */
+  subscribeConsole(name: string, onData: (chunk: Uint8Array) => void, opts?: { fromOffset?: number }): () => void;
+  /** Sends input to the serial console. */
+  writeConsole(name: string, data: string | Uint8Array): Promise<void>;
+  agent: AgentOps;
+  on<K extends keyof SupervisorEvents>(event: K, listener: SupervisorEvents[K]): () => void;
+  /** Detaches from every VM (they keep running) and stops timers. */
+  close(): Promise<void>;
+}
