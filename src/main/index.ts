@@ -1,19 +1,13 @@
 // The Electron main process: a table of contents of setup steps.
-import { app, BrowserWindow } from 'electron';
-import { join } from 'node:path';
+import { app } from 'electron';
+import { createMainWindow } from './window/main-window';
+import { pageLocation } from './window/page-location';
 
-function createWindow(): void {
-  const win = new BrowserWindow({
-    width: 1200,
-    height: 800,
-    webPreferences: {
-      preload: join(__dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
-  });
-  void win.loadFile(join(__dirname, '../renderer/index.html'));
+// The bundle is ESM (package.json "type": "module"): no __dirname; out/main is import.meta.dirname.
+const page = pageLocation(import.meta.dirname, process.env, app.isPackaged);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  void app.whenReady().then(() => createMainWindow(page, () => {}));
 }
-
-void app.whenReady().then(createWindow);

@@ -99,8 +99,12 @@ export interface EventContract {
   vmRemoved: { name: string };
   vmEvent: { name: string; event: VmEvent };
   vmStats: { name: string; sample: StatsSample };
-  /** Console bytes, base64-encoded (binary-safe), with the byte offset just after them. */
-  consoleData: { name: string; data: string; offset: number };
+  /**
+   * Console bytes, base64-encoded (binary-safe), with the byte offset just after them. Sent at most about
+   * 60 times a second per VM. `dropped`: bytes skipped just before this chunk because the renderer fell
+   * too far behind (read them with `readLog` if needed).
+   */
+  consoleData: { name: string; data: string; offset: number; dropped?: number };
   demoProgress: { step: string; done: number; total: number };
 }
 
@@ -120,6 +124,8 @@ export type InvokeName = keyof typeof invokeContract;
 export type EventName = keyof EventContract;
 /** The request type a channel takes. */
 export type InvokeRequest<K extends InvokeName> = z.input<(typeof invokeContract)[K]['request']>;
+/** The request type after the main process parsed it (defaults and coercions applied): what handlers get. */
+export type InvokeInput<K extends InvokeName> = z.output<(typeof invokeContract)[K]['request']>;
 /** The result type a channel resolves to (inside IpcResult). */
 export type InvokeResult<K extends InvokeName> = (typeof invokeContract)[K]['result'];
 

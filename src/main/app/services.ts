@@ -1,0 +1,436 @@
+// The app's services: what each IPC channel does, as plain functions over the supervisor, the driver, the
+// task files and the settings store. No Electron here (native dialogs and the browser are injected), so the
+// whole table runs under plain Node: unit tests, and the browser harness that drives the renderer.
+import { open, realpath, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, sep } from 'node:path';
+import type { Handlers } from '../ipc/dispatch';
+import type { SupervisorApi } from '../supervisor/api';
+import type { DoctorReport } from '../../shared/doctor';
+import type { ImageInfo } from '../../shared/plan';
+import type { LogPage, ValidationResult } from '../../shared/ipc-contract';
+import { parseSettings, type Settings } from '../../shared/settings';
+import { parseTask, type TaskFile } from '../../shared/task';
+import { toErrorData, VmdeskError } from '../../shared/errors';
+import type { VmInfo } from '../../shared/vm';
+import { vmPaths } from '../store/paths';
+import type { AppEventSink } from './app-events';
+import type { SettingsStore } from './settings-store';
+import { forwardedPortUrl, isForwardedPortUrl } from './forwarded-port';
+import { listTaskNames, readTaskJson, removeTaskFile, taskExists, taskFilePath, tasksDir, writeTaskJson } from './task-store';
+
+/** Progress of a long operation (demo image build). */
+export type ProgressReport = (step: string, done: number, total: number) => void;
+
+/** What the services need from the outside; Electron-specific parts are injected by src/main/index.ts. */
+export interface AppDeps {
+  /** $VMDESK_HOME. */
+  home: string;
+  env?: NodeJS.ProcessEnv;
+  supervisor: SupervisorApi;
+  settings: SettingsStore;
+  /** The host report (`vmdesk doctor`). */
+  doctor(): Promise<DoctorReport>;
+  /** Format, size and backing file of an image. */
+  inspectImage(path: string): Promise<ImageInfo>;
+  /** The native open-file dialog; null when cancelled. */
+  showOpenImageDialog(): Promise<string | null>;
+  /** Opens a URL in the system browser (called only with checked forwarded-port URLs). */
+  openExternal(url: string): Promise<void>;
+  /** Builds the demo image and writes its task file; resolves to the task (JSON form). Absent: not available. */
+  buildDemoImage?(progress: ProgressReport): Promise<TaskFile>;
+}
+
+/** The services: the IPC handler table plus what the app lifecycle needs. */
+export interface AppServices {
+  handlers: Handlers;
+  /** Adds a receiver of app events; returns the unsubscribe. */
+  subscribe(sink: AppEventSink): () => void;
+  /** VMs that are running (or starting, paused, stopping) now. */
+  activeVms(): Promise<VmInfo[]>;
+  /** Last known infos, for synchronous checks (the window-open handler). */
+  knownVms(): readonly VmInfo[];
+  /** Stops every active VM gracefully (in parallel); resolves when all have stopped or failed. */
+  stopAll(): Promise<void>;
+  /** Current preferences, settings errors ignored. */
+  settings(): Settings | undefined;
+  /** Drops console subscriptions and supervisor listeners (the supervisor itself is closed by its owner). */
+  close(): void;
+}
+
+const ACTIVE_STATES = new Set(['starting', 'running', 'paused', 'stopping']);
+const CONSOLE_BACKLOG_BYTES = 64 * 1024;
+const LOG_PAGE_DEFAULT_BYTES = 1024 * 1024;
+
+/** True when `child` (a real path) lies inside `parent` (a real path). */
+function isInside(child: string, parent: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep)[0] !== '..');
+}
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** A VM known only by its task file (never started): reported as exited with no exit record. */
+function definedOnlyInfo(name: string, taskFile: string, task: unknown): VmInfo {
+  const parsed = parseTask(task);
+  const ports = parsed.ok
+    ? Object.entries(parsed.task.config.port_map).map(([label, guest]) => ({
+        label,
+        guest,
+        host: parsed.task.ports[label] ?? 0,
+        bind: '',
+        protocols: ['tcp', 'udp'] as Array<'tcp' | 'udp'>,
+      }))
+    : [];
+  return {
+    name,
+    state: 'exited',
+    ports,
+    agent: parsed.ok && parsed.task.config.guest_agent ? 'unknown' : 'disabled',
+    disposable: parsed.ok ? parsed.task.disposable : false,
+    taskFile,
+  };
+}
+
+/** Creates the services over the given dependencies and forwards supervisor notifications to subscribers. */
+export function createAppServices(deps: AppDeps): AppServices {
+  const { home, supervisor } = deps;
+  const env = deps.env ?? process.env;
+  const sinks = new Set<AppEventSink>();
+  const consoleSubs = new Map<string, () => void>();
+  const known = new Map<string, VmInfo>();
+  const emit: AppEventSink['emit'] = (event, payload) => {
+    for (const s of sinks) s.emit(event, payload);
+  };
+
+  const offs = [
+    supervisor.on('vm', (info) => {
+      known.set(info.name, info);
+      emit('vmChanged', info);
+    }),
+    supervisor.on('removed', (name) => {
+      known.delete(name);
+      emit('vmRemoved', { name });
+    }),
+    supervisor.on('event', (name, event) => emit('vmEvent', { name, event })),
+    supervisor.on('stats', (name, sample) => emit('vmStats', { name, sample })),
+  ];
+
+  /** The supervisor's record of `name`, or undefined when it has none. */
+  async function supervised(name: string): Promise<VmInfo | undefined> {
+    try {
+      const info = await supervisor.inspect(name);
+      known.set(name, info);
+      return info;
+    } catch (err) {
+      if (err instanceof VmdeskError && err.code === 'VM_NOT_FOUND') return undefined;
+      throw err;
+    }
+  }
+
+  /** The task file that defines `name`: the app's own, else the one the supervisor ran it from. */
+  async function taskFileOf(name: string): Promise<string> {
+    if (await taskExists(home, name)) return taskFilePath(home, name);
+    const info = await supervised(name);
+    if (info?.taskFile) return info.taskFile;
+    throw new VmdeskError('VM_NOT_FOUND', `no VM named "${name}"; create it first (or check the name)`);
+  }
+
+  async function infoOf(name: string): Promise<VmInfo> {
+    const info = await supervised(name);
+    if (info) return info;
+    if (await taskExists(home, name)) {
+      const file = taskFilePath(home, name);
+      return definedOnlyInfo(name, file, await readTaskJson(file).catch(() => undefined));
+    }
+    throw new VmdeskError('VM_NOT_FOUND', `no VM named "${name}"; create it first (or check the name)`);
+  }
+
+  async function exists(name: string): Promise<boolean> {
+    return (await taskExists(home, name)) || (await supervised(name)) !== undefined;
+  }
+
+  function currentSettings(): Settings {
+    return deps.settings.get();
+  }
+
+  async function allowedImageDirs(): Promise<string[]> {
+    const dirs = [tasksDir(home), ...currentSettings().driver.image_paths];
+    const real = await Promise.all(dirs.map((d) => realpath(d).catch(() => undefined)));
+    return real.filter((d): d is string => d !== undefined);
+  }
+
+  async function isAllowedImage(path: string): Promise<boolean> {
+    const real = await realpath(path).catch(() => undefined);
+    if (!real) return false;
+    return (await allowedImageDirs()).some((d) => isInside(real, d));
+  }
+
+  async function emitDefinition(name: string): Promise<void> {
+    emit('vmChanged', await infoOf(name));
+  }
+
+  const handlers: Handlers = {
+    async listVms() {
+      const records = await supervisor.list();
+      for (const r of records) known.set(r.name, r);
+      const byName = new Map(records.map((r) => [r.name, r]));
+      for (const name of await listTaskNames(home)) {
+        if (byName.has(name)) continue;
+        const file = taskFilePath(home, name);
+        byName.set(name, definedOnlyInfo(name, file, await readTaskJson(file).catch(() => undefined)));
+      }
+      return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+    },
+
+    inspectVm: ({ name }) => infoOf(name),
+
+    async getTask({ name }) {
+      return (await readTaskJson(await taskFileOf(name))) as TaskFile;
+    },
+
+    async validateTask({ task }): Promise<ValidationResult> {
+      try {
+        const plan = await supervisor.plan({ task, taskDir: tasksDir(home) });
+        return { ok: true, binary: plan.binary, argv: plan.argv, ports: plan.ports, warnings: plan.warnings };
+      } catch (err) {
+        return { ok: false, error: toErrorData(err) };
+      }
+    },
+
+    async saveTask({ task, previousName }) {
+      const parsed = parseTask(task);
+      if (!parsed.ok) throw new VmdeskError('INVALID_TASK', parsed.message, parsed.field);
+      const name = parsed.task.name;
+      const renaming = previousName !== undefined && previousName !== name;
+      if (renaming) {
+        if (await exists(name)) throw new VmdeskError('VM_EXISTS', `a VM named "${name}" already exists; choose another name`, 'name');
+        const old = await supervised(previousName);
+        if (old && ACTIVE_STATES.has(old.state)) {
+          throw new VmdeskError('VM_RUNNING', `"${previousName}" is running; stop it before renaming it`, 'name');
+        }
+      } else if (previousName === undefined && (await exists(name))) {
+        throw new VmdeskError('VM_EXISTS', `a VM named "${name}" already exists; choose another name or edit that VM`, 'name');
+      }
+      const taskFile = await writeTaskJson(home, name, task);
+      if (renaming) {
+        await removeTaskFile(home, previousName);
+        emit('vmRemoved', { name: previousName });
+      }
+      await emitDefinition(name);
+      return { name, taskFile };
+    },
+
+    async startVm({ name }) {
+      const info = await supervisor.start({ taskFile: await taskFileOf(name) });
+      known.set(name, info);
+      return info;
+    },
+
+    async stopVm({ name, force }) {
+      const result = await supervisor.stop(name, force ? { force: true } : {});
+      known.set(name, result.info);
+      return result.info;
+    },
+
+    async restartVm({ name }) {
+      const taskFile = await taskFileOf(name);
+      const info = await supervised(name);
+      if (info && ACTIVE_STATES.has(info.state)) await supervisor.stop(name);
+      return supervisor.start({ taskFile });
+    },
+
+    async duplicateVm({ name, newName }) {
+      if (await exists(newName)) throw new VmdeskError('VM_EXISTS', `a VM named "${newName}" already exists; choose another name`, 'newName');
+      const source = await readTaskJson(await taskFileOf(name));
+      if (!source || typeof source !== 'object' || Array.isArray(source)) {
+        throw new VmdeskError('INVALID_TASK', `the task file of "${name}" does not hold a task object`);
+      }
+      const copy: Record<string, unknown> = { ...(source as Record<string, unknown>), name: newName };
+      // Fixed host ports would collide with the original's: the copy picks free ones.
+      const ports = copy.ports;
+      if (ports && typeof ports === 'object' && !Array.isArray(ports)) {
+        copy.ports = Object.fromEntries(Object.keys(ports).map((label) => [label, 0]));
+      }
+      const parsed = parseTask(copy);
+      if (!parsed.ok) throw new VmdeskError('INVALID_TASK', `the copy of "${name}" is not a valid task: ${parsed.message}`, parsed.field);
+      await writeTaskJson(home, newName, copy);
+      await emitDefinition(newName);
+      return { name: newName };
+    },
+
+    async deleteVm({ name, removeLogs }) {
+      const info = await supervised(name);
+      const defined = await taskExists(home, name);
+      if (!info && !defined) throw new VmdeskError('VM_NOT_FOUND', `no VM named "${name}"`);
+      if (info && ACTIVE_STATES.has(info.state)) {
+        throw new VmdeskError('VM_RUNNING', `"${name}" is ${info.state}; stop it before deleting it`);
+      }
+      consoleSubs.get(name)?.();
+      consoleSubs.delete(name);
+      if (info) await supervisor.destroy(name, { removeLogs });
+      await removeTaskFile(home, name);
+      known.delete(name);
+      emit('vmRemoved', { name });
+    },
+
+    async vmEvents({ name }) {
+      return (await supervised(name)) ? supervisor.events(name) : [];
+    },
+
+    async vmStats({ name }) {
+      return (await supervised(name)) ? supervisor.stats(name) : [];
+    },
+
+    async consoleSubscribe({ name, fromOffset }) {
+      await infoOf(name);
+      consoleSubs.get(name)?.();
+      const logSize = await fileSize(vmPaths(home, name, { disposable: false, guestAgent: false }, env).consoleLog);
+      const start = fromOffset ?? Math.max(0, logSize - CONSOLE_BACKLOG_BYTES);
+      let offset = start;
+      const unsubscribe = supervisor.subscribeConsole(
+        name,
+        (chunk) => {
+          offset += chunk.length;
+          for (const s of sinks) s.console(name, chunk, offset);
+        },
+        { fromOffset: start },
+      );
+      consoleSubs.set(name, unsubscribe);
+      return { offset: start };
+    },
+
+    async consoleUnsubscribe({ name }) {
+      consoleSubs.get(name)?.();
+      consoleSubs.delete(name);
+    },
+
+    async consoleWrite({ name, data }) {
+      await supervisor.writeConsole(name, data);
+    },
+
+    async readLog({ name, stream, offset, limit }): Promise<LogPage> {
+      await infoOf(name);
+      const paths = vmPaths(home, name, { disposable: false, guestAgent: false }, env);
+      const file = stream === 'stderr' ? paths.stderrLog : paths.consoleLog;
+      const size = await fileSize(file);
+      const from = Math.min(offset ?? 0, size);
+      const length = Math.min(limit ?? LOG_PAGE_DEFAULT_BYTES, size - from);
+      if (length <= 0) return { text: '', offset: from, nextOffset: from, size };
+      const fh = await open(file, 'r');
+      try {
+        const buf = Buffer.alloc(length);
+        const { bytesRead } = await fh.read(buf, 0, length, from);
+        return {
+          text: new TextDecoder('utf-8').decode(buf.subarray(0, bytesRead)),
+          offset: from,
+          nextOffset: from + bytesRead,
+          size,
+        };
+      } finally {
+        await fh.close();
+      }
+    },
+
+    agentInterfaces: ({ name }) => supervisor.agent.interfaces(name),
+
+    async inspectImage({ path }) {
+      // The renderer may only look at images a task could use (the task directory or image_paths), so it
+      // cannot probe arbitrary files on the host.
+      if (!(await isAllowedImage(path))) {
+        throw new VmdeskError(
+          'IMAGE_NOT_ALLOWED',
+          `${path} is not in the allowed paths; pick it with "Choose image…" or add its folder to image_paths in Settings`,
+          'config.image_path',
+        );
+      }
+      return deps.inspectImage(path);
+    },
+
+    async pickImage() {
+      const picked = await deps.showOpenImageDialog();
+      if (picked === null) return null;
+      // The user chose this file in the OS dialog (a gesture the renderer cannot fake): allow its folder,
+      // as an operator would by adding it to image_paths.
+      if (!(await isAllowedImage(picked))) {
+        const s = currentSettings();
+        const dir = dirname(await realpath(picked));
+        deps.settings.set({ ...s, driver: { ...s.driver, image_paths: [...s.driver.image_paths, dir] } });
+      }
+      return picked;
+    },
+
+    async getSettings() {
+      return currentSettings();
+    },
+
+    async setSettings({ settings }) {
+      const parsed = parseSettings(settings);
+      if (!parsed.ok) {
+        const code = parsed.field.startsWith('driver') ? 'INVALID_DRIVER_CONFIG' : 'BAD_REQUEST';
+        throw new VmdeskError(code, parsed.message, parsed.field);
+      }
+      deps.settings.set(parsed.settings);
+      return currentSettings();
+    },
+
+    doctor: () => deps.doctor(),
+
+    async openForwardedPort({ name, label }) {
+      const info = await infoOf(name);
+      if (info.state !== 'running') throw new VmdeskError('VM_NOT_RUNNING', `"${name}" is not running; start it first`);
+      const port = info.ports.find((p) => p.label === label);
+      if (!port) throw new VmdeskError('PORT_INVALID', `"${name}" has no forwarded port labelled "${label}"`);
+      const url = forwardedPortUrl(port);
+      if (!url || !isForwardedPortUrl(url, [info])) {
+        throw new VmdeskError('PORT_INVALID', `port "${label}" of "${name}" has no TCP host port to open yet`);
+      }
+      await deps.openExternal(url);
+    },
+
+    async buildDemoImage() {
+      if (!deps.buildDemoImage) {
+        throw new VmdeskError('INTERNAL', 'building the demo image is not available in this build of vmdesk');
+      }
+      const task = await deps.buildDemoImage((step, done, total) => emit('demoProgress', { step, done, total }));
+      const name = (await handlers.saveTask({ task, previousName: undefined })).name;
+      return { name };
+    },
+  };
+
+  return {
+    handlers,
+    subscribe(sink) {
+      sinks.add(sink);
+      return () => sinks.delete(sink);
+    },
+    async activeVms() {
+      const vms = await supervisor.list();
+      for (const v of vms) known.set(v.name, v);
+      return vms.filter((v) => ACTIVE_STATES.has(v.state));
+    },
+    knownVms: () => [...known.values()],
+    async stopAll() {
+      const active = (await supervisor.list()).filter((v) => ACTIVE_STATES.has(v.state));
+      await Promise.allSettled(active.map((v) => supervisor.stop(v.name)));
+    },
+    settings() {
+      try {
+        return currentSettings();
+      } catch {
+        return undefined;
+      }
+    },
+    close() {
+      for (const off of consoleSubs.values()) off();
+      consoleSubs.clear();
+      for (const off of offs) off();
+      sinks.clear();
+    },
+  };
+}

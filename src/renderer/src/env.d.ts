@@ -1,0 +1,9 @@
+// Types `window.api`, which the preload (src/preload) exposes with contextBridge.
+import type { VmdeskApi } from '../../shared/ipc-contract';
+
+declare global {
+  interface Window {
+    /** The typed bridge to the main process: one function per IPC channel, plus `on(event)`. */
+    readonly api: VmdeskApi;
+  }
+}
