@@ -1,5 +1,10 @@
 // Every `vmdesk` subcommand, in the order `vmdesk help` lists them.
 import type { Command } from '../command';
+import { planCommand } from './plan';
+import { doctorCommand } from './doctor';
 
 /** The registered commands. */
-export const commands: Command[] = [];
+export const commands: Command[] = [
+  planCommand,
+  doctorCommand,
+];

@@ -1,0 +1,50 @@
+// `vmdesk plan TASKFILE [--json] [--driver-config FILE]`: validate a task and print the exact QEMU argv.
+// Nothing is started, nothing is written.
+import { parseArgs } from 'node:util';
+import { toErrorData, VmdeskError } from '../../shared/errors';
+import { planTaskFile } from '../../main/driver/prepare';
+import { loadDriverConfig } from '../../main/store/settings-file';
+import { vmdeskHome } from '../../main/store/paths';
+import { UsageError, type Command } from '../command';
+
+/** The `plan` command. */
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'Validate a task file and print the exact QEMU command line (starts nothing)',
+  usage: 'vmdesk plan TASKFILE [--json] [--driver-config FILE]',
+  async run(args, io) {
+    const { values, positionals } = parseCli(args);
+    const json = values.json === true;
+    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give a task file' : 'give exactly one task file');
+    try {
+      const home = vmdeskHome();
+      const driverConfig = await loadDriverConfig({ home, ...(values['driver-config'] ? { file: values['driver-config'] } : {}) });
+      const plan = await planTaskFile(positionals[0]!, { driverConfig, home });
+      if (json) {
+        const ports = plan.ports.map((p) => ({ label: p.label, host: p.host, guest: p.guest, bind: p.bind }));
+        io.out(`${JSON.stringify({ ok: true, name: plan.name, binary: plan.binary, argv: plan.argv, ports, warnings: plan.warnings })}\n`);
+      } else {
+        io.out([plan.binary, ...plan.argv].map((t) => `${t}\n`).join(''));
+        for (const w of plan.warnings) io.err(`warning: ${w}\n`);
+      }
+      return 0;
+    } catch (err) {
+      const data = toErrorData(err);
+      if (json) io.out(`${JSON.stringify({ ok: false, error: data })}\n`);
+      else io.err(`vmdesk plan: ${data.message}\n`);
+      return err instanceof VmdeskError && data.code !== 'INTERNAL' ? 2 : 1;
+    }
+  },
+};
+
+function parseCli(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      options: { json: { type: 'boolean' }, 'driver-config': { type: 'string' } },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}

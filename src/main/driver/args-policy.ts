@@ -1,0 +1,86 @@
+// The task's `args` against the operator's args_allowlist. Nomad (validateArgs in drivers/qemu/driver.go)
+// checks only tokens that start with "-" and compares them untrimmed, so " -x" slips through and so does a
+// positional token, which QEMU opens as a disk image. vmdesk checks every option token after trimming
+// (`--x` counts as `-x`) and reports positional tokens.
+import { VmdeskError } from '../../shared/errors';
+import { QEMU_FILE_OPTIONS, QEMU_FLAG_OPTIONS, normaliseOption } from './qemu-options';
+
+/** One token of `args`, classified. */
+export interface ArgToken {
+  index: number;
+  token: string;
+  /** option: `-x`; value: the argument of the option before it; positional: anything else. */
+  kind: 'option' | 'value' | 'positional';
+  /** For options: the normalised name; for values: the option they belong to. */
+  option?: string;
+}
+
+/** Splits `args` into options, option values and positional tokens (QEMU 7.2's option table). */
+export function classifyArgs(args: readonly string[]): ArgToken[] {
+  const out: ArgToken[] = [];
+  let pending: string | undefined;
+  args.forEach((token, index) => {
+    if (pending !== undefined) {
+      out.push({ index, token, kind: 'value', option: pending });
+      pending = undefined;
+      return;
+    }
+    if (token.trim().startsWith('-') && token.trim() !== '-') {
+      const option = normaliseOption(token);
+      out.push({ index, token, kind: 'option', option });
+      if (!QEMU_FLAG_OPTIONS.has(option)) pending = option;
+      return;
+    }
+    out.push({ index, token, kind: 'positional' });
+  });
+  return out;
+}
+
+const PATH_LIKE = /(^|[=:,])(\/|~\/|\.\.?\/)/;
+
+/**
+ * Checks `args` against the allowlist; returns warnings. Throws ARG_NOT_ALLOWED with Nomad's phrase
+ * (`"-x" is not in args_allowlist`) for an option that is not allowed, and for a positional token when an
+ * allowlist is set (QEMU would open it as a disk image). With an empty allowlist everything is allowed, as
+ * in Nomad, and the warnings name tokens that give QEMU host files.
+ */
+export function checkArgs(args: readonly string[], allowlist: readonly string[]): string[] {
+  const tokens = classifyArgs(args);
+  const warnings: string[] = [];
+  if (allowlist.length > 0) {
+    const allowed = new Set(allowlist.map(normaliseOption));
+    for (const t of tokens) {
+      // Every token that looks like an option is checked, values included: that is at least as strict as
+      // Nomad, and a wrong entry in vmdesk's option table can never let an option through.
+      const looksLikeOption = t.token.trim().startsWith('-') && t.token.trim() !== '-';
+      if (looksLikeOption && !allowed.has(normaliseOption(t.token))) {
+        throw new VmdeskError('ARG_NOT_ALLOWED', `${JSON.stringify(t.token)} is not in args_allowlist`, `config.args.${t.index}`);
+      }
+      if (t.kind === 'option' && t.token !== t.token.trim()) {
+        throw new VmdeskError(
+          'ARG_NOT_ALLOWED',
+          `${JSON.stringify(t.token)}: remove the white space around the option; QEMU would read it as a disk image file name`,
+          `config.args.${t.index}`,
+        );
+      }
+      if (t.kind === 'positional') {
+        throw new VmdeskError(
+          'ARG_NOT_ALLOWED',
+          `${JSON.stringify(t.token)} is a positional argument (QEMU opens it as a disk image); it is not allowed with an args_allowlist`,
+          `config.args.${t.index}`,
+        );
+      }
+    }
+    return warnings;
+  }
+  for (const t of tokens) {
+    if (t.kind === 'positional') {
+      warnings.push(`args: ${JSON.stringify(t.token)} is a positional argument; QEMU opens it as a disk image (host file)`);
+    } else if (t.kind === 'value' && (QEMU_FILE_OPTIONS.has(t.option!) && PATH_LIKE.test(t.token) || /^(\/|~\/|\.\.?\/)/.test(t.token))) {
+      warnings.push(`args: "${t.option} ${t.token}" gives QEMU a host file; args_allowlist is empty, so the task may use any option`);
+    } else if (t.kind === 'option' && t.token !== t.token.trim()) {
+      warnings.push(`args: ${JSON.stringify(t.token)} has white space around it; QEMU reads it as a disk image file name, not an option`);
+    }
+  }
+  return warnings;
+}

@@ -1,0 +1,187 @@
+// I/O edge: what the host offers (Nomad's fingerprint, done properly): every qemu-system-* on PATH with its
+// version, qemu-img, KVM (device present, accessible, and QEMU can really enable it) and seccomp sandboxing
+// (QEMU really accepts -sandbox). Cached per process: planTask calls it for every plan.
+import { execFile, spawn } from 'node:child_process';
+import { constants } from 'node:fs';
+import { access, readdir, stat } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
+import type { HostFacts } from './plan';
+import { SANDBOX_ARG } from './plan';
+
+const execFileAsync = promisify(execFile);
+
+/** One emulator found on PATH. */
+export interface EmulatorFact {
+  /** Name as tasks spell it (`x86_64`): the binary name without `qemu-system-`. */
+  name: string;
+  binary: string;
+  version?: string;
+}
+
+/** Everything the fingerprint found; HostFacts plus versions and details for `vmdesk doctor`. */
+export interface HostFingerprint extends HostFacts {
+  emulatorList: EmulatorFact[];
+  qemuImg?: { binary: string; version?: string };
+  kvm: { device: boolean; accessible: boolean; usable: boolean; detail: string };
+  sandbox: { supported: boolean; detail: string };
+}
+
+// Nomad's versionRegex (drivers/qemu/driver.go).
+const VERSION = /version (\d[.\d]+)/;
+
+/** Parses `qemu-system-x86_64 --version` output. */
+export function parseQemuVersion(output: string): string | undefined {
+  return VERSION.exec(output)?.[1]?.replace(/\.$/, '');
+}
+
+async function isExecutableFile(p: string): Promise<boolean> {
+  try {
+    const s = await stat(p);
+    if (!s.isFile()) return false;
+    await access(p, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every `qemu-system-*` executable on PATH; the first directory that has a name wins (as a shell does). */
+export async function findEmulators(pathEnv: string | undefined): Promise<Array<{ name: string; binary: string }>> {
+  const found = new Map<string, string>();
+  for (const dir of (pathEnv ?? '').split(delimiter)) {
+    if (!dir || !dir.startsWith('/')) continue; // relative PATH entries would depend on the cwd
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      continue;
+    }
+    for (const n of names.sort()) {
+      if (!n.startsWith('qemu-system-')) continue;
+      const name = n.slice('qemu-system-'.length);
+      if (name === '' || found.has(name)) continue;
+      const binary = join(dir, n);
+      if (await isExecutableFile(binary)) found.set(name, binary);
+    }
+  }
+  return [...found].map(([name, binary]) => ({ name, binary }));
+}
+
+/** Finds one executable on PATH. */
+export async function which(bin: string, pathEnv: string | undefined): Promise<string | undefined> {
+  for (const dir of (pathEnv ?? '').split(delimiter)) {
+    if (!dir || !dir.startsWith('/')) continue;
+    const p = join(dir, bin);
+    if (await isExecutableFile(p)) return p;
+  }
+  return undefined;
+}
+
+async function versionOf(binary: string): Promise<string | undefined> {
+  try {
+    const { stdout } = await execFileAsync(binary, ['--version'], { timeout: 15_000 });
+    return parseQemuVersion(stdout);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts `binary` with no machine and a QMP monitor on stdio, asks `query-kvm` and quits. Resolves to the
+ * exit code and what QEMU printed; used to find out whether QEMU accepts an accelerator or -sandbox here.
+ */
+function probeQemu(binary: string, extra: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(binary, ['-machine', 'none', '-nodefaults', '-display', 'none', '-S', '-qmp', 'stdio', ...extra], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      resolvePromise({ code: null, stdout, stderr: stderr + err.message });
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end('{"execute":"qmp_capabilities"}\n{"execute":"query-kvm"}\n{"execute":"quit"}\n');
+  });
+}
+
+async function probeKvm(binary: string | undefined, platform: NodeJS.Platform): Promise<HostFingerprint['kvm']> {
+  if (platform !== 'linux') return { device: false, accessible: false, usable: false, detail: `KVM exists only on Linux (this is ${platform})` };
+  let device = false;
+  try {
+    device = (await stat('/dev/kvm')).isCharacterDevice();
+  } catch {
+    return { device: false, accessible: false, usable: false, detail: '/dev/kvm does not exist (no KVM module, or virtualisation is off in the firmware)' };
+  }
+  try {
+    await access('/dev/kvm', constants.R_OK | constants.W_OK);
+  } catch {
+    return { device, accessible: false, usable: false, detail: '/dev/kvm exists but this user may not open it (add the user to the kvm group)' };
+  }
+  if (!binary) return { device, accessible: true, usable: false, detail: 'no qemu-system binary to try KVM with' };
+  const r = await probeQemu(binary, ['-accel', 'kvm']);
+  const enabled = /"enabled":\s*true/.test(r.stdout);
+  return enabled && r.code === 0
+    ? { device, accessible: true, usable: true, detail: 'QEMU enabled KVM' }
+    : { device, accessible: true, usable: false, detail: `QEMU could not enable KVM: ${lastLine(r.stderr) || `exit ${r.code}`}` };
+}
+
+async function probeSandbox(binary: string | undefined): Promise<HostFingerprint['sandbox']> {
+  if (!binary) return { supported: false, detail: 'no qemu-system binary to try -sandbox with' };
+  const r = await probeQemu(binary, ['-sandbox', SANDBOX_ARG]);
+  return r.code === 0
+    ? { supported: true, detail: `QEMU accepts -sandbox ${SANDBOX_ARG}` }
+    : { supported: false, detail: `QEMU refused -sandbox: ${lastLine(r.stderr) || `exit ${r.code}`}` };
+}
+
+function lastLine(s: string): string {
+  return s.trim().split('\n').pop() ?? '';
+}
+
+/** Fingerprints the host (not cached). */
+export async function probeHost(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): Promise<HostFingerprint> {
+  const found = await findEmulators(env.PATH);
+  const emulatorList: EmulatorFact[] = await Promise.all(found.map(async (e) => ({ ...e, version: await versionOf(e.binary) })));
+  const qemuImgPath = await which('qemu-img', env.PATH);
+  const qemuImg = qemuImgPath ? { binary: qemuImgPath, version: await versionOf(qemuImgPath) } : undefined;
+  const probeBinary = (found.find((e) => e.name === 'x86_64') ?? found.find((e) => /^[a-z0-9_]+$/.test(e.name)))?.binary;
+  const [kvm, sandbox] = [await probeKvm(probeBinary, platform), await probeSandbox(probeBinary)];
+  return {
+    platform,
+    emulators: Object.fromEntries(found.map((e) => [e.name, e.binary])),
+    kvmUsable: kvm.usable,
+    sandboxSupported: sandbox.supported,
+    emulatorList,
+    ...(qemuImg ? { qemuImg } : {}),
+    kvm,
+    sandbox,
+  };
+}
+
+const cache = new Map<string, Promise<HostFingerprint>>();
+
+/** The host's fingerprint, probed once per process (per PATH). */
+export function fingerprintHost(env: NodeJS.ProcessEnv = process.env): Promise<HostFingerprint> {
+  const key = env.PATH ?? '';
+  let p = cache.get(key);
+  if (!p) {
+    p = probeHost(env);
+    cache.set(key, p);
+    p.catch(() => cache.delete(key));
+  }
+  return p;
+}
+
+/** The HostFacts part of a fingerprint (what buildPlan takes). */
+export function hostFacts(f: HostFingerprint): HostFacts {
+  return { platform: f.platform, emulators: f.emulators, kvmUsable: f.kvmUsable, sandboxSupported: f.sandboxSupported };
+}
