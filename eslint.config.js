@@ -12,6 +12,12 @@ export default tseslint.config(
     },
   },
   {
+    // electron-builder hooks are CommonJS (electron-builder requires them).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // shared: types, contract, limits. Runs in the renderer too: no electron, no node builtins.
     files: ['src/shared/**'],
     rules: {
