@@ -2,9 +2,11 @@
 import type { Command } from '../command';
 import { planCommand } from './plan';
 import { doctorCommand } from './doctor';
+import { importCommand } from './import';
 
 /** The registered commands. */
 export const commands: Command[] = [
   planCommand,
   doctorCommand,
+  importCommand,
 ];

@@ -1,0 +1,86 @@
+// `vmdesk import JOBFILE`: one vmdesk task file per qemu task of a Nomad job (HCL2 or API JSON).
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { TASK_FILE_MAX_BYTES } from '../../shared/limits';
+import { formatDiagnostic } from '../../main/nomad/diagnostics';
+import { readDriverConfig } from '../../main/nomad/driver-settings';
+import { importJobText } from '../../main/nomad/import-job';
+import { writeAllOrNothing } from '../../main/nomad/write-tasks';
+import { vmdeskHome } from '../../main/store/paths';
+import { UsageError, type Command } from '../command';
+
+/** `vmdesk import`. */
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'Import the qemu tasks of a Nomad job (HCL2 or API JSON) as vmdesk task files',
+  usage: 'vmdesk import JOBFILE [--task NAME] [--out DIR] [--force] [--json]',
+  async run(args, io) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          task: { type: 'string' },
+          out: { type: 'string' },
+          force: { type: 'boolean' },
+          json: { type: 'boolean' },
+          'driver-config': { type: 'string' },
+        },
+      });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const { values, positionals } = parsed;
+    if (positionals.length !== 1) throw new UsageError('give exactly one JOBFILE');
+    const jobFile = positionals[0]!;
+    let text: string;
+    try {
+      const buf = await readFile(jobFile);
+      if (buf.length > TASK_FILE_MAX_BYTES) throw new Error(`larger than ${TASK_FILE_MAX_BYTES} bytes`);
+      text = buf.toString('utf8');
+    } catch (err) {
+      io.err(`vmdesk import: cannot read ${jobFile}: ${(err as Error).message}\n`);
+      return 1;
+    }
+    const driverConfig = await readDriverConfig(vmdeskHome(), values['driver-config']);
+    const outDir = resolve(values.out ?? '.');
+    const result = await importJobText(text, { outDir, driverConfig, ...(values.task ? { only: values.task } : {}) });
+
+    if (result.ok) {
+      try {
+        await writeAllOrNothing(
+          result.tasks.map((t) => ({ path: t.taskFile, content: `${JSON.stringify(t.file, null, 2)}\n` })),
+          { overwrite: values.force === true },
+        );
+      } catch (err) {
+        if (values.json) io.out(`${JSON.stringify({ ...summary(result), ok: false, error: (err as Error).message }, null, 2)}\n`);
+        else io.err(`vmdesk import: ${(err as Error).message}\n`);
+        return 1;
+      }
+    }
+    if (values.json) {
+      io.out(`${JSON.stringify(summary(result), null, 2)}\n`);
+    } else {
+      for (const d of result.diagnostics) (d.severity === 'error' ? io.err : io.out)(`${formatDiagnostic(d)}\n`);
+      if (result.ok) {
+        const n = result.tasks.length;
+        io.out(`imported ${n} task${n === 1 ? '' : 's'} from job "${result.job?.name}":\n`);
+        for (const t of result.tasks) io.out(`  ${t.name}  ${t.taskFile}\n`);
+      } else {
+        io.err(`vmdesk import: nothing written; fix the error(s) above${result.tasks.length > 0 ? ' or pick a task with --task' : ''}\n`);
+      }
+    }
+    return result.ok ? 0 : 2;
+  },
+};
+
+function summary(result: Awaited<ReturnType<typeof importJobText>>) {
+  return {
+    ok: result.ok,
+    job: result.job ?? null,
+    tasks: result.tasks.map((t) => ({ name: t.name, group: t.group, nomadTask: t.nomadTask, taskFile: t.taskFile, file: t.file })),
+    diagnostics: result.diagnostics,
+  };
+}

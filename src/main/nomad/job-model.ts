@@ -1,0 +1,84 @@
+// The normalised Nomad job: what the importer reads from HCL2 or API JSON, and what the exporter writes.
+// Only the parts vmdesk maps are modelled; everything else is kept as a Leftover so it can be reported.
+
+/** Where something is in the job file: a path (block path for HCL, JSON path for API JSON) and a line when known. */
+export interface Where {
+  path: string;
+  line?: number;
+}
+
+/** A port in a `network` block. */
+export interface NomadPort {
+  label: string;
+  /** Fixed host port (`static`, API `ReservedPorts[].Value`). Absent: dynamic. */
+  static?: number;
+  /** Port inside the task's network (`to`); -1 means "the same as the host port". */
+  to?: number;
+  where: Where;
+}
+
+/** A `network` block (group level, or task level inside `resources`). */
+export interface NomadNetwork {
+  mode?: string;
+  ports: NomadPort[];
+  dns?: { servers: string[]; searches: string[]; options: string[]; where: Where };
+  where: Where;
+}
+
+/** An `artifact` block. */
+export interface NomadArtifact {
+  source: string;
+  destination?: string;
+  mode?: string;
+  options: Record<string, string>;
+  where: Where;
+}
+
+/** Something in the job that vmdesk does not carry over (reported, one diagnostic each). */
+export interface Leftover {
+  /** template, service, check, constraint, affinity, spread, volume, env, ... or `key` for a plain key. */
+  kind: string;
+  /** The block's label or name, or the key's name. */
+  name?: string;
+  /** A short detail worth showing (a template's destination, a constraint's attribute). */
+  detail?: string;
+  where: Where;
+}
+
+/** A `task` block. */
+export interface NomadTask {
+  name: string;
+  driver: string;
+  /** The driver `config` block as values (strings may hold `${...}` interpolations). */
+  config: Record<string, unknown>;
+  /** Where each config key is written. */
+  configWhere: Record<string, Where>;
+  resources: { cpu?: unknown; cores?: unknown; memory?: unknown; memoryMax?: unknown; where?: Where };
+  /** Task-level networks (`resources { network { ... } }`, deprecated in Nomad since 0.12). */
+  networks: NomadNetwork[];
+  killTimeout?: { ms: number | undefined; raw: unknown; where: Where };
+  artifacts: NomadArtifact[];
+  meta: Record<string, string>;
+  leftovers: Leftover[];
+  where: Where;
+}
+
+/** A `group` block. */
+export interface NomadGroup {
+  name: string;
+  count?: number;
+  networks: NomadNetwork[];
+  tasks: NomadTask[];
+  leftovers: Leftover[];
+  where: Where;
+}
+
+/** A whole job. */
+export interface NomadJob {
+  id: string;
+  name: string;
+  format: 'hcl' | 'json';
+  groups: NomadGroup[];
+  leftovers: Leftover[];
+  where: Where;
+}

@@ -1,0 +1,360 @@
+// The normalised Nomad job -> one vmdesk task file (JSON form, not yet validated) per qemu task, with one
+// diagnostic per item that was changed or not carried over. Pure: everything that touches the world (the
+// allocation id, free host ports, where files go) comes in through MapOptions.
+import { formatDuration } from '../../shared/duration';
+import { MEMORY_DEFAULT_MIB, VM_NAME_PATTERN } from '../../shared/limits';
+import type { Diagnostic } from './diagnostics';
+import { interpolate, mapStrings, portLabelsReferenced, stringsIn } from './interpolate';
+import type { Leftover, NomadGroup, NomadJob, NomadTask, Where } from './job-model';
+import { decideDns, decidePorts } from './ports';
+import { stripVmdeskArgs } from './vmdesk-net-args';
+
+/** Nomad's qemu task options (the keys a task file's `config` accepts). */
+export const QEMU_CONFIG_KEYS = [
+  'image_path',
+  'emulator',
+  'machine_type',
+  'accelerator',
+  'drive_interface',
+  'graceful_shutdown',
+  'guest_agent',
+  'args',
+  'port_map',
+] as const;
+
+/** Task meta key an exported job uses to carry vmdesk's `disposable`. */
+export const META_DISPOSABLE = 'vmdesk_disposable';
+
+/** What the mapper needs from the outside world. */
+export interface MapOptions {
+  /** Absolute directory the task file of VM `name` will live in (the task's directory). */
+  taskDir(name: string): string;
+  /** A fresh id standing for NOMAD_ALLOC_ID. */
+  allocId(): string;
+  /** A concrete free host port for a dynamic port that the task's own strings refer to. */
+  pickHostPort(label: string): number;
+  /** The host address forwards bind to (driver config `port_bind_address`). */
+  bindAddress: string;
+  /** Import only this task: its Nomad name, `group/task`, or the vmdesk name it gets. */
+  only?: string;
+}
+
+/** One qemu task, mapped. */
+export interface MappedTask {
+  /** The vmdesk VM name. */
+  name: string;
+  group: string;
+  nomadTask: string;
+  /** The task file (JSON form) to validate and write. */
+  taskFile: Record<string, unknown>;
+  /** Artifacts of the task (for the caller's image check). */
+  artifactDestinations: string[];
+  /** Where each task-file field came from, for turning a validation error into a line. */
+  fieldWhere: Record<string, Where>;
+  diagnostics: Diagnostic[];
+}
+
+/** The whole job, mapped. */
+export interface MappedJob {
+  job: NomadJob;
+  tasks: MappedTask[];
+  /** Job- and group-level diagnostics, and non-qemu tasks. */
+  diagnostics: Diagnostic[];
+}
+
+const at = (w: Where | undefined) => (w ? { ...(w.line !== undefined ? { line: w.line } : {}), path: w.path } : {});
+
+/** A valid, unique vmdesk name for a Nomad task. */
+function vmName(group: string, task: string, taken: Set<string>): string {
+  const clean = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9_.-]+/g, '-')
+      .replace(/^[^a-z0-9]+/, '')
+      .slice(0, 63) || 'vm';
+  const candidates = [clean(task), clean(`${group}-${task}`)];
+  for (const c of candidates) if (VM_NAME_PATTERN.test(c) && !taken.has(c)) return c;
+  for (let i = 2; ; i++) {
+    const c = `${candidates[1]!.slice(0, 58)}-${i}`;
+    if (!taken.has(c)) return c;
+  }
+}
+
+/** Maps every qemu task of the job (or only the one asked for). */
+export function mapJob(job: NomadJob, opts: MapOptions): MappedJob {
+  const result: MappedJob = { job, tasks: [], diagnostics: [] };
+  for (const l of job.leftovers) result.diagnostics.push(leftoverDiagnostic(l));
+  const taken = new Set<string>();
+  let matched = false;
+  for (const group of job.groups) {
+    const claimed = new Set<string>();
+    for (const t of group.tasks) {
+      if (t.driver !== 'qemu' && Array.isArray(t.config.ports)) for (const p of t.config.ports) if (typeof p === 'string') claimed.add(p);
+    }
+    const qemuTasks = group.tasks.filter((t) => t.driver === 'qemu');
+    for (const t of group.tasks) {
+      if (t.driver === 'qemu') continue;
+      result.diagnostics.push({
+        severity: 'warning',
+        kind: 'non-qemu-task',
+        message: `task "${t.name}" uses driver "${t.driver || '(none)'}"; vmdesk runs qemu tasks only, so it is not imported`,
+        task: t.name,
+        ...at(t.where),
+      });
+    }
+    if (qemuTasks.length === 0) continue;
+    for (const l of group.leftovers) result.diagnostics.push(leftoverDiagnostic(l));
+    if (group.count !== undefined && group.count > 1) {
+      result.diagnostics.push({
+        severity: 'info',
+        kind: 'not-applicable',
+        message: `group "${group.name}" has count = ${group.count}; vmdesk runs one VM per task`,
+        ...at(group.where),
+      });
+    }
+    for (const t of qemuTasks) {
+      const name = vmName(group.name, t.name, taken);
+      const selected = !opts.only || [t.name, `${group.name}/${t.name}`, name].includes(opts.only);
+      taken.add(name);
+      if (!selected) continue;
+      matched = true;
+      result.tasks.push(mapTask(group, t, name, claimed, opts));
+    }
+  }
+  if (opts.only && !matched) {
+    const names = job.groups.flatMap((g) => g.tasks.filter((t) => t.driver === 'qemu').map((t) => `${g.name}/${t.name}`));
+    result.diagnostics.push({
+      severity: 'error',
+      kind: 'not-found',
+      message: `no qemu task "${opts.only}" in job "${job.name}"${names.length ? `; qemu tasks are: ${names.join(', ')}` : ''}`,
+    });
+  }
+  return result;
+}
+
+function leftoverDiagnostic(l: Leftover, task?: string): Diagnostic {
+  const what = l.name ? `${l.kind} "${l.name}"` : l.kind;
+  const detail = l.detail ? ` (${l.detail})` : '';
+  const base = { severity: 'warning' as const, task, ...at(l.where) };
+  switch (l.kind) {
+    case 'template':
+      return { ...base, kind: 'template', message: `template${detail}: vmdesk does not render templates; create the file yourself if the VM needs it` };
+    case 'service':
+      return { ...base, kind: 'service', message: `${what}: service registration (Consul/Nomad services) is not carried over` };
+    case 'check':
+      return { ...base, kind: 'check', message: `check${l.name ? ` "${l.name}"` : ''}${detail}: health checks are not carried over` };
+    case 'constraint':
+    case 'affinity':
+    case 'spread':
+      return { ...base, kind: 'constraint', message: `${l.kind}${detail}: placement rules have no meaning on one machine; ignored` };
+    case 'key':
+      return { ...base, kind: 'unsupported', message: `"${l.name}" is not carried over` };
+    case 'variable':
+    case 'locals':
+      return { ...base, kind: 'unsupported', message: `${l.kind} blocks are not evaluated; their references stay as written and are reported` };
+    default:
+      return { ...base, kind: 'unsupported', message: `${what}${detail}: not carried over` };
+  }
+}
+
+function mapTask(group: NomadGroup, t: NomadTask, name: string, claimed: Set<string>, opts: MapOptions): MappedTask {
+  const diagnostics: Diagnostic[] = [];
+  const task = t.name;
+  const diag = (severity: Diagnostic['severity'], kind: string, message: string, where?: Where, extra: Partial<Diagnostic> = {}) =>
+    diagnostics.push({ severity, kind, message, task, ...at(where), ...extra });
+  const fieldWhere: Record<string, Where> = { name: t.where };
+  if (name !== t.name) diag('info', 'renamed', `VM name "${name}" (a vmdesk name is 1-63 lower-case letters, digits, ".", "_", "-" and unique in the job)`, t.where);
+
+  // config: Nomad's qemu options are copied; anything else is reported and dropped.
+  const config: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(t.config)) {
+    if ((QEMU_CONFIG_KEYS as readonly string[]).includes(key)) {
+      config[key] = value;
+      fieldWhere[`config.${key}`] = t.configWhere[key]!;
+    } else {
+      const extra = key === 'ports' || key === 'vnc' ? ' (a key from an unreleased qemu driver branch)' : '';
+      diag('warning', 'unknown-key', `config.${key}: not an option of Nomad's qemu driver${extra}; Nomad refuses it ("An argument named "${key}" is not expected here"), vmdesk drops it`, t.configWhere[key]);
+    }
+  }
+  const portMap = normalisePortMap(config.port_map);
+  if (portMap) config.port_map = portMap;
+
+  // resources
+  const resources: Record<string, unknown> = {};
+  if (t.resources.memory !== undefined) resources.memory = t.resources.memory;
+  if (t.resources.cores !== undefined) resources.cores = t.resources.cores;
+  if (t.resources.where) fieldWhere['resources.memory'] = fieldWhere['resources.cores'] = t.resources.where;
+  if (t.resources.cpu !== undefined) {
+    diag('info', 'not-applicable', `resources.cpu = ${String(t.resources.cpu)} (MHz of CPU shares) has no local meaning; not applicable (resources.cores sets vCPUs)`, t.resources.where);
+  }
+  if (t.resources.memoryMax !== undefined) {
+    diag('info', 'not-applicable', `resources.memory_max = ${String(t.resources.memoryMax)}: QEMU gets a fixed memory size; not applicable`, t.resources.where);
+  }
+
+  // ports and DNS
+  const listed = Array.isArray(t.config.ports) ? t.config.ports.filter((p): p is string => typeof p === 'string') : undefined;
+  const ports = decidePorts({
+    task,
+    groupNetworks: group.networks,
+    taskNetworks: t.networks,
+    portMap: portMap ?? {},
+    claimedByOthers: claimed,
+    ...(listed ? { listedPorts: listed } : {}),
+  });
+  diagnostics.push(...ports.diagnostics);
+  for (const [label, where] of Object.entries(ports.where)) fieldWhere[`ports.${label}`] = where;
+  for (const net of [...t.networks, ...group.networks]) {
+    if (net.mode && net.mode !== 'host') {
+      diag('info', 'network', `network mode "${net.mode}": vmdesk uses QEMU's user network; forwards listen on ${opts.bindAddress}`, net.where);
+    }
+  }
+  const dns = decideDns(task, [...t.networks, ...group.networks]);
+  diagnostics.push(...dns.diagnostics);
+
+  // vmdesk's own forwarding arguments (from an exported job) are dropped: vmdesk derives them again.
+  const cores = typeof t.resources.cores === 'number' ? t.resources.cores : undefined;
+  if (Array.isArray(config.args) && config.args.every((a) => typeof a === 'string')) {
+    const s = stripVmdeskArgs(config.args as string[], cores);
+    config.args = s.args;
+  }
+
+  // Dynamic ports that the task's own strings name get a fixed host port: a string cannot follow a port
+  // picked at start.
+  for (const label of new Set(stringsIn(config).flatMap(portLabelsReferenced))) {
+    if (ports.ports[label] === 0) {
+      const port = opts.pickHostPort(label);
+      ports.ports[label] = port;
+      diag('warning', 'port', `port "${label}" is dynamic but the config refers to it (\${NOMAD_PORT_${label}} or similar); vmdesk fixed it to host port ${port} (edit ports.${label} to change)`, ports.where[label]);
+    }
+  }
+
+  // Interpolation of every config string.
+  const taskDir = opts.taskDir(name);
+  const rawMemory = t.resources.memory;
+  const memory =
+    rawMemory === undefined ? MEMORY_DEFAULT_MIB : typeof rawMemory === 'number' ? rawMemory : typeof rawMemory === 'string' && /^\d+$/.test(rawMemory) ? Number(rawMemory) : undefined;
+  let allocId: string | undefined;
+  const resolve = (v: string): string | undefined => {
+    if (v === 'NOMAD_TASK_NAME') return name;
+    if (v === 'NOMAD_ALLOC_ID') return (allocId ??= opts.allocId());
+    if (v === 'NOMAD_ALLOC_DIR') return `${taskDir}/alloc`;
+    if (v === 'NOMAD_TASK_DIR') return `${taskDir}/local`;
+    if (v === 'NOMAD_MEMORY_LIMIT') return memory === undefined ? undefined : String(memory);
+    const m = /^NOMAD_(HOST_PORT|PORT|IP|HOST_IP|ADDR|HOST_ADDR)_(.+)$/.exec(v);
+    if (m && m[2]! in ports.ports) {
+      const label = m[2]!;
+      const host = ports.ports[label]!;
+      if (host === 0) return undefined;
+      switch (m[1]) {
+        case 'HOST_PORT':
+          return String(host);
+        case 'PORT':
+          return String(ports.to[label] ?? host);
+        case 'IP':
+        case 'HOST_IP':
+          return opts.bindAddress;
+        default:
+          return `${opts.bindAddress.includes(':') ? `[${opts.bindAddress}]` : opts.bindAddress}:${host}`;
+      }
+    }
+    return undefined;
+  };
+  const resolvedNames = new Set<string>();
+  const unresolved = new Map<string, string>();
+  for (const key of Object.keys(config)) {
+    config[key] = mapStrings(config[key], (s) => {
+      const r = interpolate(s, (v) => {
+        const value = resolve(v);
+        if (value !== undefined) resolvedNames.add(v);
+        return value;
+      });
+      for (const u of r.unresolved) if (!unresolved.has(u)) unresolved.set(u, key);
+      return r.value;
+    });
+  }
+  if (resolvedNames.size > 0) {
+    diag('info', 'interpolation', `resolved ${[...resolvedNames].sort().map((v) => `\${${v}}`).join(', ')} to local values${allocId ? ` (NOMAD_ALLOC_ID = ${allocId}, generated for this import)` : ''}`);
+  }
+  for (const [expr, key] of unresolved) {
+    diag('warning', 'interpolation', `${expr} in config.${key} has no local value; kept as written`, t.configWhere[key]);
+  }
+
+  // Forwards written into args by hand (hostfwd=tcp::PORT-:GUEST) listen on every interface in QEMU; bind them
+  // where vmdesk binds its own (DESIGN.md: "forwards bind to 127.0.0.1 by default").
+  if (Array.isArray(config.args)) {
+    let rebound = 0;
+    config.args = (config.args as unknown[]).map((a) =>
+      typeof a === 'string'
+        ? a.replace(/hostfwd=(tcp|udp)?::/g, (_m, proto: string | undefined) => {
+            rebound++;
+            return `hostfwd=${proto ?? 'tcp'}:${opts.bindAddress}:`;
+          })
+        : a,
+    );
+    if (rebound > 0) diag('info', 'port', `${rebound} hostfwd rule(s) in args listened on every interface; they now bind to ${opts.bindAddress}`, t.configWhere.args);
+  }
+
+  // Artifacts: reported with their URL; the image path stays where the artifact would land.
+  const artifactDestinations: string[] = [];
+  for (const a of t.artifacts) {
+    const dest = a.destination ?? 'local/';
+    artifactDestinations.push(dest);
+    const checksum = a.options.checksum ? `; checksum ${a.options.checksum}` : '';
+    const archive = /\.(tar(\.\w+)?|tgz|tbz2|txz|zip|gz|bz2|xz)$/i.test(a.source.split('?')[0] ?? '') ? ' and unpack it' : '';
+    diag('warning', 'artifact', `artifact ${a.source}: vmdesk does not download artifacts; fetch it into ${joinDir(taskDir, dest)}${archive}${checksum}`, a.where, { source: a.source });
+  }
+
+  // kill_timeout
+  let killTimeout: string | undefined;
+  if (t.killTimeout) {
+    if (t.killTimeout.ms === undefined) {
+      diag('error', 'invalid', `kill_timeout ${JSON.stringify(t.killTimeout.raw)} is not a duration such as "30s"`, t.killTimeout.where);
+    } else {
+      killTimeout = formatDuration(t.killTimeout.ms);
+      fieldWhere.kill_timeout = t.killTimeout.where;
+    }
+  }
+
+  // meta: vmdesk's own key; the rest is reported.
+  let disposable: boolean | undefined;
+  for (const [k, v] of Object.entries(t.meta)) {
+    if (k === META_DISPOSABLE) disposable = v === 'true';
+    else diag('info', 'unsupported', `meta "${k}" is not carried over`, t.where);
+  }
+
+  for (const l of t.leftovers) diagnostics.push(leftoverDiagnostic(l, task));
+
+  const taskFile: Record<string, unknown> = { name, config };
+  if (Object.keys(resources).length > 0) taskFile.resources = resources;
+  if (Object.keys(ports.ports).length > 0) taskFile.ports = ports.ports;
+  // A malformed port_map stays as written, so validation names the bad entry.
+  if (portMap || config.port_map === undefined) {
+    if (Object.keys(ports.portMap).length > 0) config.port_map = ports.portMap;
+    else delete config.port_map;
+  }
+  if (dns.dns) taskFile.dns = dns.dns;
+  if (killTimeout !== undefined) taskFile.kill_timeout = killTimeout;
+  if (disposable !== undefined) taskFile.disposable = disposable;
+  return { name, group: group.name, nomadTask: t.name, taskFile, artifactDestinations, fieldWhere, diagnostics };
+}
+
+/** port_map in any of Nomad's forms (block, map attribute, list of maps) as one map; undefined if absent or malformed. */
+export function normalisePortMap(value: unknown): Record<string, number> | undefined {
+  if (value === undefined) return undefined;
+  const maps = Array.isArray(value) ? value : [value];
+  const out: Record<string, number> = {};
+  for (const m of maps) {
+    if (m === null || typeof m !== 'object' || Array.isArray(m)) return undefined;
+    for (const [k, v] of Object.entries(m)) {
+      const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+      if (!Number.isInteger(n)) return undefined;
+      out[k] = n;
+    }
+  }
+  return out;
+}
+
+function joinDir(dir: string, rel: string): string {
+  if (rel.startsWith('/')) return rel;
+  return `${dir}/${rel}`.replace(/\/+/g, '/');
+}
