@@ -72,8 +72,13 @@ export function jobFromHcl(doc: Record<string, unknown>, lines: LineIndex): Noma
     job.groups.push(groupFromHcl(g.label, g.body, `${jobPath}/group.${g.label}[${g.occurrence}]`, at));
   }
   if (job.groups.length === 0) throw new JobShapeError(`job "${jobName}" has no group`, job.where);
+  // hcl2json sorts labels; put groups and tasks back in file order.
+  job.groups.sort(byLine);
+  for (const g of job.groups) g.tasks.sort(byLine);
   return job;
 }
+
+const byLine = (a: { where: Where }, b: { where: Where }) => (a.where.line ?? Infinity) - (b.where.line ?? Infinity);
 
 function groupFromHcl(name: string, body: Body, path: string, at: (p: string) => Where): NomadGroup {
   const group: NomadGroup = { name, networks: [], tasks: [], leftovers: [], where: at(path) };

@@ -78,6 +78,8 @@ export interface NomadJob {
   id: string;
   name: string;
   format: 'hcl' | 'json';
+  /** The HCL source lines, for pointing at the line of a value inside a multi-line attribute. */
+  sourceLines?: string[];
   groups: NomadGroup[];
   leftovers: Leftover[];
   where: Where;

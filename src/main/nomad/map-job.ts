@@ -87,10 +87,7 @@ export function mapJob(job: NomadJob, opts: MapOptions): MappedJob {
   const taken = new Set<string>();
   let matched = false;
   for (const group of job.groups) {
-    const claimed = new Set<string>();
-    for (const t of group.tasks) {
-      if (t.driver !== 'qemu' && Array.isArray(t.config.ports)) for (const p of t.config.ports) if (typeof p === 'string') claimed.add(p);
-    }
+    const claims = new Map(group.tasks.map((t) => [t, labelsNamedBy(t)]));
     const qemuTasks = group.tasks.filter((t) => t.driver === 'qemu');
     for (const t of group.tasks) {
       if (t.driver === 'qemu') continue;
@@ -118,7 +115,8 @@ export function mapJob(job: NomadJob, opts: MapOptions): MappedJob {
       taken.add(name);
       if (!selected) continue;
       matched = true;
-      result.tasks.push(mapTask(group, t, name, claimed, opts));
+      const others = new Set(group.tasks.filter((o) => o !== t).flatMap((o) => [...claims.get(o)!]));
+      result.tasks.push(mapTask(group, t, name, { mine: claims.get(t)!, others, sole: qemuTasks.length === 1 }, opts, job.sourceLines));
     }
   }
   if (opts.only && !matched) {
@@ -157,7 +155,30 @@ function leftoverDiagnostic(l: Leftover, task?: string): Diagnostic {
   }
 }
 
-function mapTask(group: NomadGroup, t: NomadTask, name: string, claimed: Set<string>, opts: MapOptions): MappedTask {
+/** The port labels a task names: its port_map, its `config.ports`, and ${NOMAD_*_<label>} in its config strings. */
+function labelsNamedBy(t: NomadTask): Set<string> {
+  const labels = new Set<string>(Object.keys(normalisePortMap(t.config.port_map) ?? {}));
+  if (Array.isArray(t.config.ports)) for (const p of t.config.ports) if (typeof p === 'string') labels.add(p);
+  for (const l of stringsIn(t.config).flatMap(portLabelsReferenced)) labels.add(l);
+  return labels;
+}
+
+interface Claims {
+  mine: ReadonlySet<string>;
+  others: ReadonlySet<string>;
+  sole: boolean;
+}
+
+// The line at or after `where` (within an attribute's extent, 200 lines at most) whose text holds `text`.
+function lineOfText(lines: string[] | undefined, where: Where | undefined, text: string): Where | undefined {
+  if (!lines || where?.line === undefined) return where;
+  for (let i = where.line - 1; i < Math.min(lines.length, where.line - 1 + 200); i++) {
+    if (lines[i]!.includes(text)) return { ...where, line: i + 1 };
+  }
+  return where;
+}
+
+function mapTask(group: NomadGroup, t: NomadTask, name: string, claims: Claims, opts: MapOptions, sourceLines?: string[]): MappedTask {
   const diagnostics: Diagnostic[] = [];
   const task = t.name;
   const diag = (severity: Diagnostic['severity'], kind: string, message: string, where?: Where, extra: Partial<Diagnostic> = {}) =>
@@ -198,7 +219,9 @@ function mapTask(group: NomadGroup, t: NomadTask, name: string, claimed: Set<str
     groupNetworks: group.networks,
     taskNetworks: t.networks,
     portMap: portMap ?? {},
-    claimedByOthers: claimed,
+    claimedByOthers: claims.others,
+    claimed: claims.mine,
+    soleQemuTask: claims.sole,
     ...(listed ? { listedPorts: listed } : {}),
   });
   diagnostics.push(...ports.diagnostics);
@@ -276,7 +299,7 @@ function mapTask(group: NomadGroup, t: NomadTask, name: string, claimed: Set<str
     diag('info', 'interpolation', `resolved ${[...resolvedNames].sort().map((v) => `\${${v}}`).join(', ')} to local values${allocId ? ` (NOMAD_ALLOC_ID = ${allocId}, generated for this import)` : ''}`);
   }
   for (const [expr, key] of unresolved) {
-    diag('warning', 'interpolation', `${expr} in config.${key} has no local value; kept as written`, t.configWhere[key]);
+    diag('warning', 'interpolation', `${expr} in config.${key} has no local value; kept as written`, lineOfText(sourceLines, t.configWhere[key], expr));
   }
 
   // Forwards written into args by hand (hostfwd=tcp::PORT-:GUEST) listen on every interface in QEMU; bind them

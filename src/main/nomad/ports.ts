@@ -38,8 +38,12 @@ export interface PortInputs {
   taskNetworks: NomadNetwork[];
   /** The task's port_map, normalised to one map (already checked to be label -> number). */
   portMap: Record<string, number>;
-  /** Labels that another task of the group takes (`config.ports` of a docker task, say). */
+  /** Labels that another task of the group names (its port_map, its `config.ports`, or its own strings). */
   claimedByOthers: ReadonlySet<string>;
+  /** Labels this task names (port_map, `config.ports`, or its own strings). */
+  claimed: ReadonlySet<string>;
+  /** True when this is the group's only qemu task: it also gets the ports no task names. */
+  soleQemuTask: boolean;
   /** The unreleased qemu `ports = [...]` key, when present: the labels it asks to forward. */
   listedPorts?: string[];
 }
@@ -75,10 +79,16 @@ export function decidePorts(input: PortInputs): PortDecision {
 
   for (const port of all) {
     const label = port.label;
-    const wanted = label in input.portMap || input.listedPorts?.includes(label);
-    if (!fromTask.has(label) && input.claimedByOthers.has(label) && !wanted) {
-      diag('info', `port "${label}" belongs to another task of the group; not given to this VM`, port);
-      continue;
+    const wanted = input.claimed.has(label);
+    if (!fromTask.has(label) && !wanted) {
+      if (input.claimedByOthers.has(label)) {
+        diag('info', `port "${label}" belongs to another task of the group; not given to this VM`, port);
+        continue;
+      }
+      if (!input.soleQemuTask) {
+        diag('info', `port "${label}" is named by no task of the group (port_map, ports or \${NOMAD_PORT_${label}}), and the group has several qemu tasks; not given to this VM`, port);
+        continue;
+      }
     }
     const host = port.static ?? 0;
     d.ports[label] = host;

@@ -49,7 +49,7 @@ export async function readJob(text: string): Promise<NomadJob> {
     throw err;
   }
   try {
-    return jobFromHcl(doc, indexLines(body));
+    return { ...jobFromHcl(doc, indexLines(body)), sourceLines: body.split('\n') };
   } catch (err) {
     throw asShapeProblem('hcl', err);
   }
