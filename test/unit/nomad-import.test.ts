@@ -11,6 +11,7 @@ async function importFixture(name: string, extra: { only?: string; driverConfig?
   let port = 24000;
   return importJobText(fixture(name), {
     outDir: '/srv/vms',
+    home: '/nonexistent/vmdesk-home',
     driverConfig: extra.driverConfig ?? DEFAULT_DRIVER_CONFIG,
     allocId: () => '11111111-2222-3333-4444-555555555555',
     pickHostPort: () => port++,
@@ -178,14 +179,14 @@ describe('import: invalid HCL and refused tasks', () => {
 
   it('refuses a port_map label that no network declares, with Nomad\'s phrase', async () => {
     const text = fixture('port-map-list.hcl').replace('{ ssh = 22 }', '{ ssh = 22 }, { dns = 53 }');
-    const r = await importJobText(text, { outDir: '/srv/vms', driverConfig: DEFAULT_DRIVER_CONFIG });
+    const r = await importJobText(text, { outDir: '/srv/vms', home: '/nonexistent', driverConfig: DEFAULT_DRIVER_CONFIG });
     expect(r.ok).toBe(false);
     expect(r.diagnostics.find((d) => d.severity === 'error')?.message).toMatch(/^Unknown port label "dns"/);
   });
 
   it('turns a schema error into a diagnostic with the line of the field', async () => {
     const text = fixture('task-network.hcl').replace('memory = 256', 'memory = 64');
-    const r = await importJobText(text, { outDir: '/srv/vms', driverConfig: DEFAULT_DRIVER_CONFIG });
+    const r = await importJobText(text, { outDir: '/srv/vms', home: '/nonexistent', driverConfig: DEFAULT_DRIVER_CONFIG });
     expect(r.ok).toBe(false);
     expect(r.diagnostics.find((d) => d.severity === 'error')).toMatchObject({ line: 11, message: expect.stringContaining('QEMU memory assignment out of bounds') });
   });
@@ -193,6 +194,7 @@ describe('import: invalid HCL and refused tasks', () => {
   it('says so when the job has no qemu task', async () => {
     const r = await importJobText('job "x" {\n  group "g" {\n    task "t" {\n      driver = "docker"\n    }\n  }\n}\n', {
       outDir: '/srv/vms',
+      home: '/nonexistent',
       driverConfig: DEFAULT_DRIVER_CONFIG,
     });
     expect(r.ok).toBe(false);
@@ -235,8 +237,41 @@ describe('import: Nomad API JSON', () => {
   });
 
   it('reports invalid JSON with line and column', async () => {
-    const r = await importJobText('{\n  "Job": {\n    "ID": "x",\n  }\n}\n', { outDir: '/srv', driverConfig: DEFAULT_DRIVER_CONFIG });
+    const r = await importJobText('{\n  "Job": {\n    "ID": "x",\n  }\n}\n', { outDir: '/srv', home: '/nonexistent', driverConfig: DEFAULT_DRIVER_CONFIG });
     expect(r.ok).toBe(false);
     expect(r.diagnostics[0]).toMatchObject({ kind: 'syntax', line: 4, message: expect.stringContaining('invalid JSON') });
+  });
+});
+
+describe('import: the driver validation with the image in place', () => {
+  it('plans a task whose image is present, refuses a symlink out of the task directory, and applies args_allowlist', async () => {
+    const { mkdtemp, mkdir, writeFile, symlink, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { execFileSync } = await import('node:child_process');
+    const root = await mkdtemp(join(tmpdir(), 'vmdesk-nomad-'));
+    try {
+      const vmDir = join(root, 'vm');
+      await mkdir(join(vmDir, 'local'), { recursive: true });
+      execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(vmDir, 'local', 'legacy.qcow2'), '16M']);
+      const opts = { outDir: root, home: join(root, 'home'), driverConfig: DEFAULT_DRIVER_CONFIG };
+      const good = await importJobText(fixture('task-network.hcl'), opts);
+      expect(good.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      expect(good.ok).toBe(true);
+
+      // The same name pointing outside the allowed places: refused by the driver's real-path check.
+      await writeFile(join(root, 'outside.qcow2'), '');
+      await rm(join(vmDir, 'local', 'legacy.qcow2'));
+      await symlink(join(root, 'outside.qcow2'), join(vmDir, 'local', 'legacy.qcow2'));
+      const escaped = await importJobText(fixture('task-network.hcl'), opts);
+      expect(escaped.ok).toBe(false);
+      expect(escaped.diagnostics.find((d) => d.severity === 'error')).toMatchObject({ kind: 'image', line: 8, message: expect.stringContaining('image_path is not in the allowed paths') });
+
+      const strict = await importJobText(fixture('group-network.nomad.hcl'), { ...opts, only: 'frontend', driverConfig: { ...DEFAULT_DRIVER_CONFIG, args_allowlist: ['-name', '-m'] } });
+      expect(strict.ok).toBe(false);
+      expect(strict.diagnostics.find((d) => d.severity === 'error')?.message).toBe('"-fw_cfg" is not in args_allowlist');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

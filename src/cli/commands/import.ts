@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TASK_FILE_MAX_BYTES } from '../../shared/limits';
 import { formatDiagnostic } from '../../main/nomad/diagnostics';
-import { readDriverConfig } from '../../main/nomad/driver-settings';
+import { loadDriverConfig } from '../../main/store/settings-file';
 import { importJobText } from '../../main/nomad/import-job';
 import { writeAllOrNothing } from '../../main/nomad/write-tasks';
 import { vmdeskHome } from '../../main/store/paths';
@@ -14,7 +14,7 @@ import { UsageError, type Command } from '../command';
 export const importCommand: Command = {
   name: 'import',
   summary: 'Import the qemu tasks of a Nomad job (HCL2 or API JSON) as vmdesk task files',
-  usage: 'vmdesk import JOBFILE [--task NAME] [--out DIR] [--force] [--json]',
+  usage: 'vmdesk import JOBFILE [--task NAME] [--out DIR] [--force] [--json] [--driver-config FILE]',
   async run(args, io) {
     let parsed;
     try {
@@ -44,9 +44,10 @@ export const importCommand: Command = {
       io.err(`vmdesk import: cannot read ${jobFile}: ${(err as Error).message}\n`);
       return 1;
     }
-    const driverConfig = await readDriverConfig(vmdeskHome(), values['driver-config']);
+    const home = vmdeskHome();
+    const driverConfig = await loadDriverConfig({ home, ...(values['driver-config'] ? { file: values['driver-config'] } : {}) });
     const outDir = resolve(values.out ?? '.');
-    const result = await importJobText(text, { outDir, driverConfig, ...(values.task ? { only: values.task } : {}) });
+    const result = await importJobText(text, { outDir, driverConfig, home, ...(values.task ? { only: values.task } : {}) });
 
     if (result.ok) {
       try {

@@ -2,11 +2,15 @@
 // does that, only when every selected task is valid).
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { DriverConfig } from '../../shared/driver-config';
-import { parseTask, taskToFile, type Task, type TaskFile } from '../../shared/task';
+import { VmdeskError } from '../../shared/errors';
+import { normaliseEmulator, parseTask, taskToFile, type Task, type TaskFile } from '../../shared/task';
+import { checkArgs } from '../driver/args-policy';
+import { realpathOrUndefined } from '../driver/image-inspect';
+import { imagePathSyntaxProblem, isAllowedImagePath, isAllowedImagePathLexically, isInsideDir } from '../driver/image-policy';
+import { planTask } from '../driver/prepare';
 import type { Diagnostic } from './diagnostics';
-import { checkImagePath, isInside } from './image-check';
 import { mapJob, type MappedTask } from './map-job';
 import { JobReadError, readJob } from './read-job';
 
@@ -17,8 +21,8 @@ export interface ImportOptions {
   /** Import only this task (Nomad task name, `group/task`, or the vmdesk name). */
   only?: string;
   driverConfig: DriverConfig;
-  /** The driver's full validation of a task whose image is in place (plan without starting); throws on refusal. */
-  validate?: (task: Task, taskFile: string) => Promise<void>;
+  /** $VMDESK_HOME (the driver's full plan of a task whose image is in place needs it). */
+  home: string;
   /** For tests: a fixed NOMAD_ALLOC_ID and fixed host ports. */
   allocId?: () => string;
   pickHostPort?: (label: string) => number;
@@ -114,6 +118,8 @@ function whereOf(m: MappedTask, field: string): { line?: number; path?: string }
 async function validateMapped(m: MappedTask, opts: ImportOptions, out: Diagnostic[]): Promise<ImportedTask | undefined> {
   const error = (kind: string, message: string, field?: string) =>
     out.push({ severity: 'error', kind, message, task: m.nomadTask, ...(field ? whereOf(m, field) : whereOf(m, 'name')) });
+  const warning = (kind: string, message: string, field?: string) =>
+    out.push({ severity: 'warning', kind, message, task: m.nomadTask, ...(field ? whereOf(m, field) : whereOf(m, 'name')) });
   if (out.some((d) => d.severity === 'error')) return undefined;
 
   const parsed = parseTask(m.taskFile);
@@ -124,38 +130,48 @@ async function validateMapped(m: MappedTask, opts: ImportOptions, out: Diagnosti
   const task = parsed.task;
   const taskDir = join(opts.outDir, m.name);
   const taskFile = join(taskDir, `${m.name}.json`);
+  const dc = opts.driverConfig;
 
-  // Nomad's image rule, checked lexically (the image is usually not downloaded yet).
-  const image = checkImagePath(task.config.image_path, taskDir, opts.driverConfig.image_paths);
-  if (!image.allowed) {
-    error(
-      'image',
-      `image_path is not in the allowed paths: ${image.path} is outside the task's directory (${taskDir}) and outside image_paths (${opts.driverConfig.image_paths.join(', ') || 'none set'}); add its directory to image_paths in settings.json or use a path inside the task's directory`,
-      'config.image_path',
-    );
-    return undefined;
-  }
-  if (existsSync(image.path)) {
-    if (opts.validate) {
-      try {
-        await opts.validate(task, taskFile);
-      } catch (err) {
-        const e = err as { message?: string; field?: string };
-        error('driver', e.message ?? String(err), e.field);
-        return undefined;
-      }
+  // The driver's policy, checked as far as it can be before the image is downloaded: image path syntax and
+  // place (Nomad's rule, lexically, then with symlinks resolved when the file exists), args allowlist,
+  // emulator allowlist. A task that passes is planned in full when its image is in place.
+  try {
+    const syntax = imagePathSyntaxProblem(task.config.image_path);
+    if (syntax) throw new VmdeskError('IMAGE_NOT_ALLOWED', syntax, 'config.image_path');
+    const wanted = isAbsolute(task.config.image_path) ? task.config.image_path : join(taskDir, task.config.image_path);
+    if (!isAllowedImagePathLexically(wanted, taskDir, dc.image_paths)) throw notAllowed(wanted, taskDir, dc.image_paths);
+    const real = await realpathOrUndefined(wanted);
+    if (real !== undefined && !isInsideDir(wanted, taskDir)) {
+      const dirs = (await Promise.all(dc.image_paths.map((d) => realpathOrUndefined(d)))).filter((d): d is string => d !== undefined);
+      if (!isAllowedImagePath(real, taskDir, dirs)) throw notAllowed(`${wanted} (really ${real})`, taskDir, dc.image_paths);
     }
-  } else {
-    const fromArtifact = m.artifactDestinations.some((d) => isInside(join(taskDir, d), image.path) || join(taskDir, d) === image.path);
-    if (!fromArtifact) {
-      out.push({
-        severity: 'warning',
-        kind: 'image',
-        message: `no image at ${image.path} yet and no artifact brings one: put the image there before starting the VM`,
-        task: m.nomadTask,
-        ...whereOf(m, 'config.image_path'),
-      });
+    checkArgs(task.config.args, dc.args_allowlist);
+    const allowed = dc.emulators_allowlist.map(normaliseEmulator);
+    if (allowed.length > 0 && !allowed.includes(task.config.emulator)) {
+      throw new VmdeskError('EMULATOR_NOT_ALLOWED', `'${task.config.emulator}' is not an allowed emulator`, 'config.emulator');
+    }
+    if (real !== undefined && existsSync(taskDir)) {
+      await planTask(task, taskDir, { driverConfig: dc, home: opts.home });
+    } else if (real === undefined) {
+      const fromArtifact = m.artifactDestinations.some((d) => isInsideDir(wanted, join(taskDir, d)));
+      if (!fromArtifact) warning('image', `no image at ${wanted} yet and no artifact brings one: put the image there before starting the VM`, 'config.image_path');
+    }
+  } catch (err) {
+    if (!(err instanceof VmdeskError)) throw err;
+    // Facts about this host (no KVM, no qemu-system-<arch>) do not make the task file wrong.
+    if (err.code === 'ACCELERATOR_UNAVAILABLE' || err.code === 'EMULATOR_NOT_FOUND') warning('host', err.message, err.field);
+    else {
+      error(err.code === 'IMAGE_NOT_ALLOWED' ? 'image' : 'driver', err.message, err.field);
+      return undefined;
     }
   }
   return { name: m.name, group: m.group, nomadTask: m.nomadTask, taskFile, file: taskToFile(task), task };
+}
+
+function notAllowed(image: string, taskDir: string, imagePaths: string[]): VmdeskError {
+  return new VmdeskError(
+    'IMAGE_NOT_ALLOWED',
+    `image_path is not in the allowed paths: ${image} is outside the task's directory (${taskDir}) and ${imagePaths.length ? `outside image_paths (${imagePaths.join(', ')})` : 'no image_paths are configured'}; add its directory to image_paths in settings.json, or use a path inside the task's directory`,
+    'config.image_path',
+  );
 }
