@@ -92,7 +92,10 @@ function describeExpected(expected: string): string {
 /** Formats the first zod issue as `path: message`, the path dotted (`config.port_map.http`). */
 export function formatIssue(issue: z.core.$ZodIssue): { field: string; message: string } {
   const field = issue.path.map(String).join('.');
-  return { field, message: field ? `${field}: ${issue.message}` : issue.message };
+  // A record key that fails its schema is reported as "Invalid key in record"; say why instead.
+  const inner = issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined;
+  const message = inner ?? issue.message;
+  return { field, message: field ? `${field}: ${message}` : message };
 }
 
 /** Parses `input` with `schema`; returns the value or the first issue formatted with its field path. */

@@ -32,14 +32,33 @@ const portNumber = coercedInt.pipe(
 const guestPortNumber = coercedInt.pipe(
   z.number().min(1, { error: 'guest port must be 1 to 65535' }).max(65535, { error: 'guest port must be 1 to 65535' }),
 );
-const portLabel = z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, {
-  error: 'a port label is 1-63 letters, digits, "_" or "-"',
-});
+const RESERVED_KEYS = ['__proto__', 'constructor', 'prototype'];
+const portLabel = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,63}$/, { error: 'a port label is 1-63 letters, digits, "_" or "-"' })
+  .refine((s) => !RESERVED_KEYS.includes(s), { error: 'this port label is reserved; choose another' });
+
+/**
+ * A label-keyed record that reports reserved keys: JSON.parse makes "__proto__" an own key, and zod's record
+ * skips it silently, so a port labelled "__proto__" would vanish without an error.
+ */
+function labelRecord<V extends z.ZodType>(value: V) {
+  return z.preprocess((v, ctx) => {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      for (const key of Object.keys(v)) {
+        if (RESERVED_KEYS.includes(key)) {
+          ctx.issues.push({ code: 'custom', path: [key], message: 'this port label is reserved; choose another', input: v });
+        }
+      }
+    }
+    return v;
+  }, z.record(portLabel, value));
+}
 
 /** port_map as Nomad accepts it: a map, or (from HCL blocks / API JSON) a list of maps; normalised to one map. */
 const portMapSchema = z.preprocess(
   (v) => (Array.isArray(v) ? Object.assign({}, ...v.filter((m) => m && typeof m === 'object' && !Array.isArray(m))) : v),
-  z.record(portLabel, guestPortNumber),
+  labelRecord(guestPortNumber),
 );
 
 const durationSchema = z
@@ -83,7 +102,7 @@ export const taskFileSchema = strictObject({
     memory: coercedInt.optional(),
     cores: coercedInt.optional(),
   }).optional(),
-  ports: z.record(portLabel, portNumber).optional(),
+  ports: labelRecord(portNumber).optional(),
   dns: strictObject({
     servers: z.array(ipAddress).max(3, { error: 'at most 3 DNS servers' }).optional(),
     searches: z.array(hostname).max(6, { error: 'at most 6 search domains' }).optional(),

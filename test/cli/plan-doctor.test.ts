@@ -117,7 +117,9 @@ describe('vmdesk doctor', () => {
     expect(r.code, r.stderr).toBe(0);
     const d = JSON.parse(r.stdout);
     expect(d.ok).toBe(true);
-    expect(d.emulators).toContainEqual({ name: 'x86_64', binary: expect.stringMatching(/qemu-system-x86_64$/), version: expect.stringMatching(/^\d+\.\d+/) });
+    expect(d.emulators).toContainEqual({ name: 'x86_64', path: expect.stringMatching(/qemu-system-x86_64$/), version: expect.stringMatching(/^\d+\.\d+/) });
+    expect(Object.keys(d).sort()).toEqual(['accelerators', 'emulators', 'hints', 'kvm', 'ok', 'platform', 'qemuImg', 'sandbox']);
+    expect(d.accelerators).toContain('tcg');
     expect(d.qemuImg.version).toMatch(/^\d+\.\d+/);
     expect(typeof d.kvm.usable).toBe('boolean');
     expect(d.sandbox.supported).toBe(true);
@@ -127,7 +129,8 @@ describe('vmdesk doctor', () => {
     const r = await vmdesk(['doctor', '--json'], { PATH: '/nonexistent' });
     expect(r.code).toBe(1);
     const d = JSON.parse(r.stdout);
-    expect(d).toMatchObject({ ok: false, emulators: [], qemuImg: null });
+    expect(d).toMatchObject({ ok: false, emulators: [], accelerators: ['tcg'] });
+    expect(d.qemuImg).toBeUndefined();
     expect(d.hints.join('\n')).toMatch(/no qemu-system-\* emulator on PATH: .*(apt-get|dnf|pacman|brew|zypper|apk|package manager)/);
     const text = await vmdesk(['doctor'], { PATH: '/nonexistent' });
     expect(text.stdout).toMatch(/vmdesk cannot run VMs here yet/);

@@ -1,8 +1,7 @@
 // `vmdesk doctor [--json]`: what the driver finds on this host, with install hints when QEMU is missing.
 import { parseArgs } from 'node:util';
-import { readFile } from 'node:fs/promises';
-import { probeHost } from '../../main/driver/fingerprint';
-import { doctorReport, formatDoctorReport } from '../../main/driver/doctor-report';
+import { runDoctor } from '../../main/driver/doctor';
+import { formatDoctorReport } from '../../main/driver/doctor-report';
 import { UsageError, type Command } from '../command';
 
 /** The `doctor` command. */
@@ -19,8 +18,7 @@ export const doctorCommand: Command = {
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    const osRelease = await readFile('/etc/os-release', 'utf8').catch(() => '');
-    const report = doctorReport(await probeHost(), osRelease);
+    const report = await runDoctor();
     io.out(json ? `${JSON.stringify(report)}\n` : formatDoctorReport(report));
     return report.ok ? 0 : 1;
   },

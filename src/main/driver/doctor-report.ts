@@ -1,17 +1,17 @@
 // The `vmdesk doctor` report: a host fingerprint turned into a stable JSON shape and readable text, with
 // install hints for what is missing. Pure.
+import type { DoctorReport } from '../../shared/doctor';
 import type { HostFingerprint } from './fingerprint';
 
-/** The report `vmdesk doctor --json` prints. */
-export interface DoctorReport {
+/**
+ * The report `vmdesk doctor --json` prints: the shared DoctorReport (what the app's health panel shows) plus
+ * whether vmdesk can run VMs here, the platform, and whether /dev/kvm is accessible to this user.
+ */
+export interface DoctorJson extends DoctorReport {
   /** True when vmdesk can run VMs here: at least one emulator and qemu-img. */
   ok: boolean;
   platform: string;
-  emulators: Array<{ name: string; binary: string; version: string | null }>;
-  qemuImg: { binary: string; version: string | null } | null;
-  kvm: { device: boolean; accessible: boolean; usable: boolean; detail: string };
-  sandbox: { supported: boolean; detail: string };
-  hints: string[];
+  kvm: DoctorReport['kvm'] & { accessible: boolean };
 }
 
 /** The package manager command that installs QEMU here, from /etc/os-release (Linux) or the platform. */
@@ -28,7 +28,7 @@ export function installHint(platform: string, osRelease: string): string {
 }
 
 /** Builds the report from a fingerprint. */
-export function doctorReport(f: HostFingerprint, osRelease = ''): DoctorReport {
+export function doctorReport(f: HostFingerprint, osRelease = ''): DoctorJson {
   const hints: string[] = [];
   const install = installHint(f.platform, osRelease);
   if (f.emulatorList.length === 0) hints.push(`no qemu-system-* emulator on PATH: ${install}`);
@@ -44,23 +44,25 @@ export function doctorReport(f: HostFingerprint, osRelease = ''): DoctorReport {
   return {
     ok: f.emulatorList.length > 0 && f.qemuImg !== undefined,
     platform: f.platform,
-    emulators: f.emulatorList.map((e) => ({ name: e.name, binary: e.binary, version: e.version ?? null })),
-    qemuImg: f.qemuImg ? { binary: f.qemuImg.binary, version: f.qemuImg.version ?? null } : null,
-    kvm: f.kvm,
+    emulators: f.emulatorList.map((e) => ({ name: e.name, path: e.binary, ...(e.version ? { version: e.version } : {}) })),
+    ...(f.qemuImg ? { qemuImg: { path: f.qemuImg.binary, ...(f.qemuImg.version ? { version: f.qemuImg.version } : {}) } } : {}),
+    kvm: { exists: f.kvm.device, accessible: f.kvm.accessible, usable: f.kvm.usable, detail: f.kvm.detail },
     sandbox: f.sandbox,
+    accelerators: f.kvm.usable ? ['tcg', 'kvm'] : ['tcg'],
     hints,
   };
 }
 
 /** The readable form of the report. */
-export function formatDoctorReport(r: DoctorReport): string {
+export function formatDoctorReport(r: DoctorJson): string {
   const yes = (b: boolean) => (b ? 'yes' : 'no');
   const lines = [
     `platform: ${r.platform}`,
     `emulators:${r.emulators.length ? '' : ' none found on PATH'}`,
-    ...r.emulators.map((e) => `  ${e.name.padEnd(16)} ${e.version ?? '(version unknown)'}  ${e.binary}`),
-    `qemu-img: ${r.qemuImg ? `${r.qemuImg.version ?? '(version unknown)'}  ${r.qemuImg.binary}` : 'not found on PATH'}`,
-    `kvm: device ${yes(r.kvm.device)}, accessible ${yes(r.kvm.accessible)}, usable ${yes(r.kvm.usable)} (${r.kvm.detail})`,
+    ...r.emulators.map((e) => `  ${e.name.padEnd(16)} ${e.version ?? '(version unknown)'}  ${e.path}`),
+    `qemu-img: ${r.qemuImg ? `${r.qemuImg.version ?? '(version unknown)'}  ${r.qemuImg.path}` : 'not found on PATH'}`,
+    `kvm: device ${yes(r.kvm.exists)}, accessible ${yes(r.kvm.accessible)}, usable ${yes(r.kvm.usable)} (${r.kvm.detail})`,
+    `accelerators: ${r.accelerators.join(', ')}`,
     `sandbox: ${r.sandbox.supported ? 'supported' : 'not available'} (${r.sandbox.detail})`,
     ...(r.hints.length ? ['', 'hints:', ...r.hints.map((h) => `  - ${h}`)] : []),
     '',

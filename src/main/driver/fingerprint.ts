@@ -12,7 +12,7 @@ import { SANDBOX_ARG } from './plan';
 const execFileAsync = promisify(execFile);
 
 /** One emulator found on PATH. */
-export interface EmulatorFact {
+export interface FoundEmulator {
   /** Name as tasks spell it (`x86_64`): the binary name without `qemu-system-`. */
   name: string;
   binary: string;
@@ -21,7 +21,7 @@ export interface EmulatorFact {
 
 /** Everything the fingerprint found; HostFacts plus versions and details for `vmdesk doctor`. */
 export interface HostFingerprint extends HostFacts {
-  emulatorList: EmulatorFact[];
+  emulatorList: FoundEmulator[];
   qemuImg?: { binary: string; version?: string };
   kvm: { device: boolean; accessible: boolean; usable: boolean; detail: string };
   sandbox: { supported: boolean; detail: string };
@@ -150,7 +150,7 @@ function lastLine(s: string): string {
 /** Fingerprints the host (not cached). */
 export async function probeHost(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): Promise<HostFingerprint> {
   const found = await findEmulators(env.PATH);
-  const emulatorList: EmulatorFact[] = await Promise.all(found.map(async (e) => ({ ...e, version: await versionOf(e.binary) })));
+  const emulatorList: FoundEmulator[] = await Promise.all(found.map(async (e) => ({ ...e, version: await versionOf(e.binary) })));
   const qemuImgPath = await which('qemu-img', env.PATH);
   const qemuImg = qemuImgPath ? { binary: qemuImgPath, version: await versionOf(qemuImgPath) } : undefined;
   const probeBinary = (found.find((e) => e.name === 'x86_64') ?? found.find((e) => /^[a-z0-9_]+$/.test(e.name)))?.binary;
