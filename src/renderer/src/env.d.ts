@@ -1,4 +1,6 @@
-// Types `window.api`, which the preload (src/preload) exposes with contextBridge.
+// Types `window.api`, which the preload (src/preload) exposes with contextBridge, and Vite's client
+// types (so the renderer can import CSS: bundled, since the CSP forbids remote stylesheets).
+/// <reference types="vite/client" />
 import type { VmdeskApi } from '../../shared/ipc-contract';
 
 declare global {

@@ -1,4 +1,6 @@
-// Renderer entry: mounts the React app.
+// Renderer entry: mounts the React app with the one stylesheet.
 import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import './styles/app.css';
 
-createRoot(document.getElementById('root')!).render(<h1>vmdesk</h1>);
+createRoot(document.getElementById('root')!).render(<App />);

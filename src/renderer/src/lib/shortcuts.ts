@@ -1,0 +1,52 @@
+// The keyboard shortcuts: one table, used both by the key handler and by the help dialog.
+
+/** What a shortcut does. */
+export type ShortcutAction =
+  | 'new-vm'
+  | 'settings'
+  | 'health'
+  | 'help'
+  | 'start-stop'
+  | 'tab-1'
+  | 'tab-2'
+  | 'tab-3'
+  | 'tab-4'
+  | 'tab-5'
+  | 'next-vm'
+  | 'prev-vm'
+  | 'find';
+
+/** One documented shortcut. */
+export interface Shortcut {
+  action: ShortcutAction;
+  keys: string;
+  description: string;
+  ctrl: boolean;
+  shift: boolean;
+  key: string;
+}
+
+/** Every shortcut, in the order the help dialog lists them. */
+export const SHORTCUTS: readonly Shortcut[] = [
+  { action: 'new-vm', keys: 'Ctrl+N', description: 'New VM', ctrl: true, shift: false, key: 'n' },
+  { action: 'settings', keys: 'Ctrl+,', description: 'Settings', ctrl: true, shift: false, key: ',' },
+  { action: 'health', keys: 'Ctrl+Shift+H', description: 'Health (doctor)', ctrl: true, shift: true, key: 'h' },
+  { action: 'start-stop', keys: 'Ctrl+Shift+S', description: 'Start or stop the selected VM', ctrl: true, shift: true, key: 's' },
+  { action: 'next-vm', keys: 'Ctrl+Shift+↓', description: 'Next VM', ctrl: true, shift: true, key: 'arrowdown' },
+  { action: 'prev-vm', keys: 'Ctrl+Shift+↑', description: 'Previous VM', ctrl: true, shift: true, key: 'arrowup' },
+  { action: 'tab-1', keys: 'Ctrl+1', description: 'Overview tab', ctrl: true, shift: false, key: '1' },
+  { action: 'tab-2', keys: 'Ctrl+2', description: 'Console tab', ctrl: true, shift: false, key: '2' },
+  { action: 'tab-3', keys: 'Ctrl+3', description: 'Logs tab', ctrl: true, shift: false, key: '3' },
+  { action: 'tab-4', keys: 'Ctrl+4', description: 'Stats tab', ctrl: true, shift: false, key: '4' },
+  { action: 'tab-5', keys: 'Ctrl+5', description: 'Events tab', ctrl: true, shift: false, key: '5' },
+  { action: 'find', keys: 'Ctrl+F', description: 'Search the logs', ctrl: true, shift: false, key: 'f' },
+  { action: 'help', keys: 'F1', description: 'Show these shortcuts', ctrl: false, shift: false, key: 'f1' },
+];
+
+/** The action for a key press (Ctrl or ⌘ both count as Ctrl), if it is a shortcut. */
+export function matchShortcut(e: { key: string; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }): ShortcutAction | undefined {
+  if (e.altKey) return undefined;
+  const ctrl = e.ctrlKey || e.metaKey;
+  const key = e.key.toLowerCase();
+  return SHORTCUTS.find((s) => s.ctrl === ctrl && s.shift === e.shiftKey && s.key === key)?.action;
+}

@@ -1,0 +1,265 @@
+// The create/edit form's state, and the pure conversions between it and a task file.
+import { MEMORY_DEFAULT_MIB } from '../../../shared/limits';
+import { joinArgs, tokenizeArgs } from './args';
+
+/** One row of the port map editor. `host` empty means "pick a free port". */
+export interface PortRow {
+  id: number;
+  label: string;
+  guest: string;
+  host: string;
+}
+
+/** Everything the form edits, as the user typed it (strings for numbers, so partial input is kept). */
+export interface TaskForm {
+  name: string;
+  imagePath: string;
+  emulator: string;
+  machineType: string;
+  accelerator: string;
+  driveInterface: string;
+  memory: string;
+  cores: string;
+  ports: PortRow[];
+  dnsServers: string;
+  dnsSearches: string;
+  gracefulShutdown: boolean;
+  killTimeout: string;
+  guestAgent: boolean;
+  args: string;
+  disposable: boolean;
+}
+
+/**
+ * A task file as JSON (what the form writes and what `getTask` returns), loosely typed: values may be
+ * numbers or the strings Nomad's HCL coercions accept. The driver's schema is the judge.
+ */
+export interface TaskFileJson {
+  name?: string;
+  config?: {
+    image_path?: string;
+    emulator?: string;
+    machine_type?: string;
+    accelerator?: string;
+    drive_interface?: string;
+    graceful_shutdown?: boolean | string;
+    guest_agent?: boolean | string;
+    args?: string[];
+    port_map?: Record<string, number | string> | Array<Record<string, number | string>>;
+  };
+  resources?: { memory?: number | string; cores?: number | string };
+  ports?: Record<string, number | string>;
+  dns?: { servers?: string[]; searches?: string[] };
+  kill_timeout?: string | number;
+  disposable?: boolean | string;
+}
+
+/** A form field an error can be shown next to; `port:<label>` is a port map row. */
+export type FormField = Exclude<keyof TaskForm, 'ports'> | 'ports' | `port:${string}` | 'form';
+
+let nextRowId = 1;
+/** A fresh port row with a unique id. */
+export function newPortRow(label = '', guest = '', host = ''): PortRow {
+  return { id: nextRowId++, label, guest, host };
+}
+
+/** The form for a new VM. */
+export function emptyForm(): TaskForm {
+  return {
+    name: '',
+    imagePath: '',
+    emulator: 'x86_64',
+    machineType: 'pc',
+    accelerator: 'tcg',
+    driveInterface: 'ide',
+    memory: String(MEMORY_DEFAULT_MIB),
+    cores: '1',
+    ports: [],
+    dnsServers: '',
+    dnsSearches: '',
+    gracefulShutdown: true,
+    killTimeout: '30s',
+    guestAgent: false,
+    args: '',
+    disposable: false,
+  };
+}
+
+const listOf = (text: string) => text.split(/[\s,]+/).filter((s) => s !== '');
+const numberOrText = (text: string): number | string => (/^\s*\d{1,15}\s*$/.test(text) ? Number(text) : text.trim());
+
+/** The task file the form describes (not yet validated: the driver decides). */
+export function formToTaskFile(form: TaskForm): TaskFileJson {
+  const portMap: Record<string, number | string> = {};
+  const ports: Record<string, number | string> = {};
+  for (const row of form.ports) {
+    if (row.label === '' && row.guest === '' && row.host === '') continue;
+    portMap[row.label.trim()] = numberOrText(row.guest);
+    ports[row.label.trim()] = row.host.trim() === '' ? 0 : numberOrText(row.host);
+  }
+  const args = tokenizeArgs(form.args);
+  const servers = listOf(form.dnsServers);
+  const searches = listOf(form.dnsSearches);
+  const file: TaskFileJson = {
+    name: form.name.trim(),
+    config: {
+      image_path: form.imagePath.trim(),
+      emulator: form.emulator.trim(),
+      machine_type: form.machineType.trim(),
+      accelerator: form.accelerator.trim(),
+      drive_interface: form.driveInterface.trim(),
+      graceful_shutdown: form.gracefulShutdown,
+      guest_agent: form.guestAgent,
+      ...(args.length ? { args } : {}),
+      ...(Object.keys(portMap).length ? { port_map: portMap } : {}),
+    },
+    resources: {
+      ...(form.memory.trim() ? { memory: numberOrText(form.memory) } : {}),
+      ...(form.cores.trim() ? { cores: numberOrText(form.cores) } : {}),
+    },
+    ...(Object.keys(ports).length ? { ports } : {}),
+    ...(servers.length || searches.length
+      ? { dns: { ...(servers.length ? { servers } : {}), ...(searches.length ? { searches } : {}) } }
+      : {}),
+    ...(form.killTimeout.trim() ? { kill_timeout: form.killTimeout.trim() } : {}),
+    disposable: form.disposable,
+  };
+  return file;
+}
+
+const str = (v: unknown, fallback = ''): string => (v === undefined || v === null ? fallback : String(v));
+
+/** The form showing a saved task file (for editing). */
+export function taskFileToForm(file: TaskFileJson): TaskForm {
+  const base = emptyForm();
+  const c = file.config ?? {};
+  const rawMap = (c as { port_map?: unknown }).port_map;
+  const portMap: Record<string, unknown> = Array.isArray(rawMap)
+    ? Object.assign({}, ...rawMap)
+    : ((rawMap as Record<string, unknown> | undefined) ?? {});
+  const hostPorts = (file.ports ?? {}) as Record<string, unknown>;
+  const labels = [...new Set([...Object.keys(portMap), ...Object.keys(hostPorts)])];
+  const kill = file.kill_timeout;
+  return {
+    name: file.name ?? '',
+    imagePath: str(c.image_path),
+    emulator: str(c.emulator, base.emulator),
+    machineType: str(c.machine_type, base.machineType),
+    accelerator: str(c.accelerator, base.accelerator),
+    driveInterface: str(c.drive_interface, base.driveInterface),
+    memory: str(file.resources?.memory, base.memory),
+    cores: str(file.resources?.cores, base.cores),
+    ports: labels.map((label) => {
+      const host = hostPorts[label];
+      return newPortRow(label, str(portMap[label]), host === undefined || Number(host) === 0 ? '' : str(host));
+    }),
+    dnsServers: (file.dns?.servers ?? []).join(', '),
+    dnsSearches: (file.dns?.searches ?? []).join(', '),
+    gracefulShutdown: c.graceful_shutdown === undefined ? false : c.graceful_shutdown === true || c.graceful_shutdown === 'true',
+    killTimeout: typeof kill === 'number' ? `${kill}s` : str(kill, '5s'),
+    guestAgent: c.guest_agent === true || c.guest_agent === 'true',
+    args: joinArgs((c.args ?? []) as string[]),
+    disposable: file.disposable === true || file.disposable === 'true',
+  };
+}
+
+const FIELD_MAP: Array<[RegExp, FormField]> = [
+  [/^name$/, 'name'],
+  [/^config\.image_path$/, 'imagePath'],
+  [/^config\.emulator$/, 'emulator'],
+  [/^config\.machine_type$/, 'machineType'],
+  [/^config\.accelerator$/, 'accelerator'],
+  [/^config\.drive_interface$/, 'driveInterface'],
+  [/^config\.graceful_shutdown$/, 'gracefulShutdown'],
+  [/^config\.guest_agent$/, 'guestAgent'],
+  [/^config\.args(\..*)?$/, 'args'],
+  [/^resources\.memory$/, 'memory'],
+  [/^resources\.cores$/, 'cores'],
+  [/^dns\.servers(\..*)?$/, 'dnsServers'],
+  [/^dns\.searches(\..*)?$/, 'dnsSearches'],
+  [/^kill_timeout$/, 'killTimeout'],
+  [/^disposable$/, 'disposable'],
+  [/^(config\.port_map|ports)$/, 'ports'],
+];
+
+/** The form field an error's dotted `field` belongs to ('form' when it belongs to none). */
+export function fieldToFormField(field: string | undefined): FormField {
+  if (!field) return 'form';
+  const port = /^(?:config\.port_map|ports)\.(.*)$/.exec(field);
+  if (port) return `port:${port[1]}`;
+  for (const [re, key] of FIELD_MAP) if (re.test(field)) return key;
+  return 'form';
+}
+
+/** The message without a leading "<field>: " (the form shows it next to the field already). */
+export function messageForField(message: string, field: string | undefined): string {
+  if (field && message.startsWith(`${field}: `)) return message.slice(field.length + 2);
+  return message;
+}
+
+/** A VM name suggested by an image file name ("/x/Web Server.qcow2" -> "web-server"). */
+export function suggestName(imagePath: string): string {
+  const base = imagePath.split(/[\\/]/).pop() ?? '';
+  const stem = base.replace(/\.(qcow2|img|raw|iso|vmdk|vdi|vhdx?)$/i, '');
+  const name = stem
+    .toLowerCase()
+    .replace(/[^a-z0-9_.-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '')
+    .replace(/-+$/, '')
+    .slice(0, 63);
+  return name;
+}
+
+/** Checks the form can make on its own, before the driver answers: duplicate port labels. */
+export function localFormErrors(form: TaskForm): Partial<Record<FormField, string>> {
+  const errors: Partial<Record<FormField, string>> = {};
+  const seen = new Set<string>();
+  for (const row of form.ports) {
+    const label = row.label.trim();
+    if (label === '') continue;
+    if (seen.has(label)) errors[`port:${label}`] = `the label "${label}" is used twice; each port needs its own label`;
+    seen.add(label);
+  }
+  return errors;
+}
+
+/** A form that parses cleanly: the background against which one field is checked on its own. */
+function validBackground(): TaskForm {
+  return { ...emptyForm(), name: 'vm', imagePath: 'disk.img', killTimeout: '5s' };
+}
+
+/** Which form keys each checkable field group copies from the user's form. */
+const FIELD_GROUPS: Array<Array<keyof TaskForm>> = [
+  ['name'],
+  ['emulator'],
+  ['machineType'],
+  ['accelerator'],
+  ['driveInterface'],
+  ['memory'],
+  ['cores'],
+  ['ports'],
+  ['dnsServers'],
+  ['dnsSearches'],
+  ['killTimeout'],
+];
+
+/**
+ * Each field's own schema error, found by parsing the user's value for that field alone against an
+ * otherwise valid task (`parse` is the shared task parser). The driver reports only its first error;
+ * this lets the form show an error next to every field the user got wrong, as they type.
+ */
+export function fieldErrors(
+  form: TaskForm,
+  parse: (task: unknown) => { ok: true } | { ok: false; field: string; message: string },
+): Partial<Record<FormField, string>> {
+  const errors: Partial<Record<FormField, string>> = {};
+  for (const group of FIELD_GROUPS) {
+    const probe = { ...validBackground() } as Record<keyof TaskForm, unknown>;
+    for (const key of group) probe[key] = form[key];
+    const r = parse(formToTaskFile(probe as unknown as TaskForm));
+    if (r.ok) continue;
+    const field = fieldToFormField(r.field);
+    errors[field] ??= messageForField(r.message, r.field);
+  }
+  return errors;
+}

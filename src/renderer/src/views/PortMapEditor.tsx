@@ -1,0 +1,69 @@
+// The port map editor: one row per label with the guest port and the host port (empty = automatic).
+import { Fragment } from 'react';
+import { useTaskForm, shouldShow } from '../stores/task-form';
+import type { FormField } from '../lib/task-form';
+
+/** The editor; `errors` are the form's errors by field (`port:<label>` for a row). */
+export function PortMapEditor({ errors }: { errors: Partial<Record<FormField, string>> }) {
+  const state = useTaskForm();
+  const { form, addPort, updatePort, removePort } = state;
+  const tableError = shouldShow(state, 'ports') ? errors.ports : undefined;
+  return (
+    <div className="port-editor" data-testid="port-editor">
+      {form.ports.length > 0 && (
+        <table className="port-table">
+          <thead>
+            <tr>
+              <th scope="col">Label</th>
+              <th scope="col">Guest port</th>
+              <th scope="col">Host port</th>
+              <th scope="col">
+                <span className="sr-only">Remove</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {form.ports.map((row, i) => {
+              const key: FormField = `port:${row.label.trim()}`;
+              const error = shouldShow(state, key) ? errors[key] : undefined;
+              return (
+                <Fragment key={row.id}>
+                <tr className={error ? 'has-error' : ''} data-testid="port-row">
+                  <td>
+                    <input aria-label={`Port ${i + 1} label`} placeholder="http" value={row.label} onChange={(e) => updatePort(row.id, { label: e.target.value })} data-testid="port-label" aria-invalid={Boolean(error)} />
+                  </td>
+                  <td>
+                    <input aria-label={`Port ${i + 1} guest port`} inputMode="numeric" placeholder="80" value={row.guest} onChange={(e) => updatePort(row.id, { guest: e.target.value })} data-testid="port-guest" aria-invalid={Boolean(error)} />
+                  </td>
+                  <td>
+                    <input aria-label={`Port ${i + 1} host port`} inputMode="numeric" placeholder="automatic" value={row.host} onChange={(e) => updatePort(row.id, { host: e.target.value })} data-testid="port-host" aria-invalid={Boolean(error)} />
+                  </td>
+                  <td>
+                    <button type="button" className="btn-icon" aria-label={`Remove port ${row.label || i + 1}`} onClick={() => removePort(row.id)}>
+                      ×
+                    </button>
+                  </td>
+                </tr>
+                {error && (
+                  <tr className="port-error-row">
+                    <td colSpan={4}>
+                      <span className="field-error" data-testid="error-port">
+                        {error}
+                      </span>
+                    </td>
+                  </tr>
+                )}
+                </Fragment>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {tableError && <span className="field-error" data-testid="error-ports">{tableError}</span>}
+      <button type="button" className="btn btn-small" onClick={addPort} data-testid="add-port">
+        + Add port
+      </button>
+      <p className="field-hint">Leave the host port empty to pick a free one at start. Forwards listen on the bind address from Settings.</p>
+    </div>
+  );
+}

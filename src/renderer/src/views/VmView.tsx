@@ -1,0 +1,138 @@
+// One VM: header with state and actions, and the Overview / Console / Logs / Stats / Events tabs.
+import { useEffect, useRef } from 'react';
+import { useUi, VM_TABS, type VmTab } from '../stores/ui';
+import { isActive, useVms } from '../stores/vms';
+import { useVmEvents } from '../stores/vm-events';
+import { StateBadge } from '../components/StateBadge';
+import { OverviewTab } from './vm/OverviewTab';
+import { ConsoleTab } from './vm/ConsoleTab';
+import { LogsTab } from './vm/LogsTab';
+import { StatsTab } from './vm/StatsTab';
+import { EventsTab } from './vm/EventsTab';
+import { currentUptimeMs, formatUptime } from '../lib/format';
+import { useNow } from '../components/hooks';
+import { call } from '../api';
+
+const TAB_LABEL: Record<VmTab, string> = { overview: 'Overview', console: 'Console', logs: 'Logs', stats: 'Stats', events: 'Events' };
+
+/** The VM page. */
+export function VmView({ name }: { name: string }) {
+  const vm = useVms((s) => s.vms[name]);
+  const tab = useUi((s) => s.tab);
+  const setTab = useUi((s) => s.setTab);
+  const loadEvents = useVmEvents((s) => s.load);
+  const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
+  const now = useNow();
+
+  useEffect(() => {
+    void loadEvents(name);
+    void call((a) => a.vmStats({ name })).then((r) => r.ok && useVms.getState().addSamples(name, r.value));
+  }, [name, loadEvents]);
+
+  if (!vm) return <div className="page muted">No VM named “{name}”.</div>;
+
+  const onTabKey = (e: React.KeyboardEvent) => {
+    const i = VM_TABS.indexOf(tab);
+    const next = e.key === 'ArrowRight' ? (i + 1) % VM_TABS.length : e.key === 'ArrowLeft' ? (i + VM_TABS.length - 1) % VM_TABS.length : -1;
+    if (next >= 0) {
+      e.preventDefault();
+      setTab(VM_TABS[next]!);
+      tabRefs.current[VM_TABS[next]!]?.focus();
+    }
+  };
+
+  return (
+    <div className="page vm-page" data-testid="vm-view">
+      <header className="vm-head">
+        <div className="vm-title">
+          <h1>{vm.name}</h1>
+          <StateBadge state={vm.state} />
+          {vm.state === 'running' && <span className="muted">up {formatUptime(currentUptimeMs(vm.startedAt, vm.uptimeMs, now))}</span>}
+          {vm.disposable && <span className="tag">disposable</span>}
+        </div>
+        <VmActions name={name} />
+      </header>
+      <div className="tabs" role="tablist" aria-label="VM views" onKeyDown={onTabKey}>
+        {VM_TABS.map((t, i) => (
+          <button
+            key={t}
+            ref={(el) => {
+              tabRefs.current[t] = el;
+            }}
+            type="button"
+            role="tab"
+            id={`tab-${t}`}
+            aria-selected={tab === t}
+            aria-controls={`panel-${t}`}
+            tabIndex={tab === t ? 0 : -1}
+            className={`tab${tab === t ? ' active' : ''}`}
+            onClick={() => setTab(t)}
+            title={`Ctrl+${i + 1}`}
+          >
+            {TAB_LABEL[t]}
+          </button>
+        ))}
+      </div>
+      <div className="tab-panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === 'overview' && <OverviewTab vm={vm} />}
+        {tab === 'console' && <ConsoleTab key={name} vm={vm} />}
+        {tab === 'logs' && <LogsTab key={name} vm={vm} />}
+        {tab === 'stats' && <StatsTab key={name} name={name} />}
+        {tab === 'events' && <EventsTab name={name} />}
+      </div>
+    </div>
+  );
+}
+
+/** Start, stop (graceful), force stop, restart, edit, duplicate, delete. */
+function VmActions({ name }: { name: string }) {
+  const vm = useVms((s) => s.vms[name])!;
+  const pending = useVms((s) => s.pending[name]);
+  const run = useVms((s) => s.run);
+  const navigate = useUi((s) => s.navigate);
+  const openDialog = useUi((s) => s.openDialog);
+  const active = isActive(vm);
+  const busy = Boolean(pending);
+  return (
+    <div className="actions" role="toolbar" aria-label="VM actions">
+      {!active && (
+        <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void run(name, 'start')} data-testid="action-start">
+          {pending === 'start' ? <Spinner label="Starting…" /> : 'Start'}
+        </button>
+      )}
+      {active && (
+        <>
+          <button type="button" className="btn" disabled={busy || vm.state === 'stopping'} onClick={() => void run(name, 'stop')} data-testid="action-stop" title="ACPI power button, then harder steps after the kill timeout">
+            {pending === 'stop' || vm.state === 'stopping' ? <Spinner label="Stopping…" /> : 'Stop'}
+          </button>
+          <button type="button" className="btn btn-danger-outline" disabled={pending === 'force-stop'} onClick={() => void run(name, 'force-stop')} data-testid="action-force-stop" title="Kill QEMU now">
+            {pending === 'force-stop' ? <Spinner label="Killing…" /> : 'Force stop'}
+          </button>
+          <button type="button" className="btn" disabled={busy} onClick={() => void run(name, 'restart')} data-testid="action-restart">
+            {pending === 'restart' ? <Spinner label="Restarting…" /> : 'Restart'}
+          </button>
+        </>
+      )}
+      <span className="actions-sep" />
+      <button type="button" className="btn" disabled={busy} onClick={() => navigate({ page: 'edit', name })} data-testid="action-edit">
+        Edit
+      </button>
+      <button type="button" className="btn" disabled={busy} onClick={() => openDialog({ kind: 'duplicate', name })} data-testid="action-duplicate">
+        Duplicate
+      </button>
+      <button type="button" className="btn btn-danger-outline" disabled={busy || active} onClick={() => openDialog({ kind: 'delete', name })} data-testid="action-delete" title={active ? 'Stop the VM before deleting it' : undefined}>
+        Delete
+      </button>
+    </div>
+  );
+}
+
+/** A small spinner with its text (the text is what screen readers get). */
+export function Spinner({ label }: { label: string }) {
+  return (
+    <span className="spinner-wrap">
+      <span className="spinner" aria-hidden="true" />
+      {label}
+    </span>
+  );
+}

@@ -1,0 +1,126 @@
+// Console: the VM's live serial console in xterm.js, with input, scrollback and copy.
+import { useEffect, useRef, useState } from 'react';
+import { Terminal } from '@xterm/xterm';
+import { FitAddon } from '@xterm/addon-fit';
+import '@xterm/xterm/css/xterm.css';
+import type { VmInfo } from '../../../../shared/vm';
+import type { ErrorData } from '../../../../shared/errors';
+import { api, call } from '../../api';
+import { base64ToBytes } from '../../lib/base64';
+import { copyText } from '../../lib/clipboard';
+import { hintFor } from '../../lib/error-hints';
+import { isActive } from '../../stores/vms';
+
+/** Lines the terminal keeps above the screen. */
+export const CONSOLE_SCROLLBACK = 10_000;
+
+function terminalTheme(): { background: string; foreground: string; cursor: string; selectionBackground: string } {
+  const css = getComputedStyle(document.documentElement);
+  const v = (name: string) => css.getPropertyValue(name).trim();
+  return { background: v('--term-bg'), foreground: v('--term-fg'), cursor: v('--term-fg'), selectionBackground: v('--term-selection') };
+}
+
+/** The Console tab. */
+export function ConsoleTab({ vm }: { vm: VmInfo }) {
+  const host = useRef<HTMLDivElement>(null);
+  const termRef = useRef<Terminal | null>(null);
+  const [error, setError] = useState<ErrorData | undefined>();
+  const [copied, setCopied] = useState('');
+  const active = isActive(vm);
+
+  useEffect(() => {
+    const term = new Terminal({
+      scrollback: CONSOLE_SCROLLBACK,
+      convertEol: false,
+      cursorBlink: true,
+      fontFamily: 'DejaVu Sans Mono, Menlo, Consolas, monospace',
+      fontSize: 13,
+      theme: terminalTheme(),
+    });
+    const fit = new FitAddon();
+    term.loadAddon(fit);
+    term.open(host.current!);
+    termRef.current = term;
+    // Shortcuts with Ctrl+Shift stay the app's (copy included); everything else goes to the guest.
+    term.attachCustomKeyEventHandler((e) => {
+      if (e.type === 'keydown' && e.ctrlKey && e.shiftKey && e.key.toLowerCase() === 'c') {
+        void copyText(term.getSelection());
+        return false;
+      }
+      return !(e.ctrlKey && e.shiftKey);
+    });
+    const fitNow = () => {
+      try {
+        fit.fit();
+      } catch {
+        /* not laid out yet */
+      }
+    };
+    fitNow();
+    const resize = new ResizeObserver(fitNow);
+    resize.observe(host.current!);
+
+    const name = vm.name;
+    const off = api().on('consoleData', (p) => {
+      if (p.name === name) term.write(base64ToBytes(p.data));
+    });
+    const input = term.onData((data) => {
+      void call((a) => a.consoleWrite({ name, data })).then((r) => {
+        if (!r.ok) setError(r.error);
+      });
+    });
+    void call((a) => a.consoleSubscribe({ name })).then((r) => {
+      if (!r.ok) setError(r.error);
+    });
+    term.focus();
+    return () => {
+      off();
+      input.dispose();
+      resize.disconnect();
+      void call((a) => a.consoleUnsubscribe({ name }));
+      term.dispose();
+      termRef.current = null;
+    };
+  }, [vm.name]);
+
+  const copy = async (what: 'selection' | 'all') => {
+    const term = termRef.current;
+    if (!term) return;
+    let text = term.getSelection();
+    if (what === 'all' || text === '') {
+      const buf = term.buffer.active;
+      const lines: string[] = [];
+      for (let i = 0; i < buf.length; i++) lines.push(buf.getLine(i)?.translateToString(true) ?? '');
+      text = lines.join('\n').replace(/\n+$/, '\n');
+    }
+    setCopied((await copyText(text)) ? (what === 'all' ? 'Copied everything' : 'Copied') : 'Copy failed');
+    setTimeout(() => setCopied(''), 1500);
+  };
+
+  return (
+    <div className="console-tab">
+      <div className="toolbar">
+        <span className="muted small">
+          {active ? 'Live serial console: type to send input to the guest. Ctrl+Shift+C copies the selection.' : 'The VM is not running: this is what its console printed last.'}
+        </span>
+        <span className="toolbar-spacer" />
+        {copied && <span className="muted small">{copied}</span>}
+        <button type="button" className="btn btn-small" onClick={() => void copy('selection')}>
+          Copy selection
+        </button>
+        <button type="button" className="btn btn-small" onClick={() => void copy('all')}>
+          Copy all
+        </button>
+        <button type="button" className="btn btn-small" onClick={() => termRef.current?.clear()}>
+          Clear
+        </button>
+      </div>
+      {error && (
+        <div className="inline-error" role="alert">
+          {error.message} {hintFor(error)}
+        </div>
+      )}
+      <div className="terminal-host" ref={host} data-testid="terminal" />
+    </div>
+  );
+}

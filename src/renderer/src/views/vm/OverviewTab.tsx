@@ -1,0 +1,228 @@
+// Overview: the task's settings, the exact QEMU command line, forwarded ports as links, guest IPs, last exit.
+import { useEffect, useState } from 'react';
+import type { VmInfo } from '../../../../shared/vm';
+import type { ErrorData } from '../../../../shared/errors';
+import type { InvokeResult } from '../../../../shared/ipc-contract';
+import type { PortForward } from '../../../../shared/plan';
+import { call } from '../../api';
+import { commandLine } from '../../lib/args';
+import { formatDateTime } from '../../lib/format';
+import type { TaskFileJson } from '../../lib/task-form';
+import { hintFor } from '../../lib/error-hints';
+import { CopyButton } from '../../components/CopyButton';
+import { reportError } from '../../stores/notices';
+
+type Interfaces = InvokeResult<'agentInterfaces'>;
+
+/** The Overview tab. */
+export function OverviewTab({ vm }: { vm: VmInfo }) {
+  const [task, setTask] = useState<TaskFileJson | undefined>();
+  const [taskError, setTaskError] = useState<ErrorData | undefined>();
+  const [preview, setPreview] = useState<{ binary: string; argv: string[]; ports: PortForward[] } | undefined>();
+
+  useEffect(() => {
+    let live = true;
+    void call((a) => a.getTask({ name: vm.name })).then(async (r) => {
+      if (!live) return;
+      if (!r.ok) return setTaskError(r.error);
+      setTask(r.value as TaskFileJson);
+      const v = await call((a) => a.validateTask({ task: r.value }));
+      if (live && v.ok && v.value.ok) setPreview(v.value);
+    });
+    return () => {
+      live = false;
+    };
+  }, [vm.name, vm.taskFile]);
+
+  // A running VM's own argv is the truth; a stopped one shows what the next start would run.
+  const binary = vm.binary ?? preview?.binary;
+  const argv = vm.argv ?? preview?.argv;
+  const cmd = binary && argv ? commandLine(binary, argv) : undefined;
+  const ports = vm.ports.length ? vm.ports : (preview?.ports ?? []);
+  const running = vm.state === 'running';
+
+  return (
+    <div className="overview" data-testid="overview">
+      <section className="card">
+        <h2>Forwarded ports</h2>
+        {ports.length === 0 ? (
+          <p className="muted">No ports are forwarded. Add a port map in Edit to reach a service in the guest.</p>
+        ) : (
+          <table className="kv ports-table">
+            <tbody>
+              {ports.map((p) => (
+                <tr key={p.label}>
+                  <th>{p.label}</th>
+                  <td>
+                    {running && p.host !== 0 ? (
+                      <button type="button" className="link" data-testid={`port-link-${p.label}`} onClick={() => void openPort(vm.name, p.label)}>
+                        {portUrl(p)}
+                      </button>
+                    ) : (
+                      <span className="muted">{p.host === 0 ? 'automatic host port' : portUrl(p)}</span>
+                    )}{' '}
+                    <span className="muted">
+                      → guest {p.guest} ({p.protocols.join('+')})
+                    </span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      {running && <GuestAddresses vm={vm} />}
+
+      <LastExit vm={vm} />
+
+      <section className="card">
+        <div className="card-head">
+          <h2>QEMU command line</h2>
+          {cmd && <CopyButton text={() => cmd} />}
+        </div>
+        {cmd ? (
+          <pre className="cmdline" data-testid="cmdline">
+            {cmd}
+          </pre>
+        ) : (
+          <p className="muted">The command line appears once the task is valid.</p>
+        )}
+        {!vm.argv && cmd && <p className="muted small">This is what the next start runs (the port numbers are picked at start when automatic).</p>}
+      </section>
+
+      <section className="card">
+        <h2>Task</h2>
+        {taskError && (
+          <div className="inline-error" role="alert">
+            {taskError.message} {hintFor(taskError)}
+          </div>
+        )}
+        {task && <TaskSummary task={task} file={vm.taskFile} />}
+      </section>
+    </div>
+  );
+}
+
+function portUrl(p: PortForward): string {
+  const host = p.bind === '0.0.0.0' || p.bind === '' ? '127.0.0.1' : p.bind.includes(':') ? `[${p.bind}]` : p.bind;
+  return `http://${host}:${p.host}`;
+}
+
+async function openPort(name: string, label: string): Promise<void> {
+  const r = await call((a) => a.openForwardedPort({ name, label }));
+  if (!r.ok) reportError(`Could not open port "${label}"`, r.error);
+}
+
+function TaskSummary({ task, file }: { task: TaskFileJson; file?: string }) {
+  const c = task.config ?? {};
+  const rows: Array<[string, string]> = [
+    ['Image', String(c.image_path ?? '')],
+    ['Emulator', String(c.emulator ?? 'x86_64')],
+    ['Machine', String(c.machine_type ?? 'pc')],
+    ['Accelerator', String(c.accelerator ?? 'tcg')],
+    ['Drive interface', String(c.drive_interface ?? 'ide')],
+    ['Memory', `${task.resources?.memory ?? 300} MiB`],
+    ['Cores', String(task.resources?.cores ?? 1)],
+    ['Graceful shutdown', `${c.graceful_shutdown ? 'yes' : 'no'}, kill timeout ${task.kill_timeout ?? '5s'}`],
+    ['Guest agent', c.guest_agent ? 'yes' : 'no'],
+    ['DNS', [...(task.dns?.servers ?? []), ...(task.dns?.searches ?? []).map((s) => `search ${s}`)].join(', ') || 'QEMU default'],
+    ['Extra args', (c.args ?? []).join(' ') || 'none'],
+    ['Disposable', task.disposable ? 'yes (runs on a throw-away overlay)' : 'no'],
+  ];
+  if (file) rows.push(['Task file', file]);
+  return (
+    <table className="kv" data-testid="task-summary">
+      <tbody>
+        {rows.map(([k, v]) => (
+          <tr key={k}>
+            <th>{k}</th>
+            <td>{k === 'Image' || k === 'Task file' ? <code>{v}</code> : v}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function GuestAddresses({ vm }: { vm: VmInfo }) {
+  const [interfaces, setInterfaces] = useState<Interfaces | undefined>();
+  const [error, setError] = useState<ErrorData | undefined>();
+  const [loading, setLoading] = useState(false);
+  const enabled = vm.agent !== 'disabled';
+  const load = async () => {
+    setLoading(true);
+    const r = await call((a) => a.agentInterfaces({ name: vm.name }));
+    setLoading(false);
+    if (r.ok) {
+      setInterfaces(r.value);
+      setError(undefined);
+    } else setError(r.error);
+  };
+  useEffect(() => {
+    if (enabled) void load();
+  }, [vm.name, vm.agent, enabled]);
+  const addresses = (interfaces ?? []).filter((i) => i.name !== 'lo').flatMap((i) => i.addresses.map((a) => ({ ...a, iface: i.name })));
+  return (
+    <section className="card">
+      <div className="card-head">
+        <h2>Guest addresses</h2>
+        {enabled && (
+          <button type="button" className="btn btn-small" onClick={() => void load()} disabled={loading}>
+            {loading ? 'Asking the agent…' : 'Refresh'}
+          </button>
+        )}
+      </div>
+      {!enabled && <p className="muted">The guest agent is off for this VM; turn on “Guest agent” in Edit to see the guest’s IP addresses.</p>}
+      {enabled && error && (
+        <p className="muted" role="status">
+          {error.message} {hintFor(error)}
+        </p>
+      )}
+      {enabled && !error && interfaces && addresses.length === 0 && <p className="muted">The agent reported no addresses yet.</p>}
+      {addresses.length > 0 && (
+        <table className="kv" data-testid="guest-addresses">
+          <tbody>
+            {addresses.map((a) => (
+              <tr key={`${a.iface}-${a.address}`}>
+                <th>{a.iface}</th>
+                <td>
+                  <code>
+                    {a.address}/{a.prefix}
+                  </code>{' '}
+                  <span className="muted">{a.type}</span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function LastExit({ vm }: { vm: VmInfo }) {
+  const exit = vm.lastExit;
+  if (!exit) return null;
+  const how = [
+    exit.code !== null ? `exit code ${exit.code}` : undefined,
+    exit.signal ? `signal ${exit.signal}` : undefined,
+    exit.shutdownReason ? `QEMU reason: ${exit.shutdownReason}` : undefined,
+    exit.requested ? `asked for by vmdesk${exit.stopStep ? ` (ended at step: ${exit.stopStep})` : ''}` : 'not asked for by vmdesk',
+  ].filter(Boolean);
+  return (
+    <section className={`card${vm.state === 'crashed' ? ' card-bad' : ''}`} data-testid="last-exit">
+      <h2>Last exit</h2>
+      <p>
+        <strong data-testid="exit-summary">{exit.summary}</strong> <span className="muted">at {formatDateTime(exit.at)}</span>
+      </p>
+      <p className="muted">{how.join(' · ')}</p>
+      {exit.stderrTail && (
+        <>
+          <h3>Last lines from QEMU</h3>
+          <pre className="stderr-tail">{exit.stderrTail}</pre>
+        </>
+      )}
+    </section>
+  );
+}
