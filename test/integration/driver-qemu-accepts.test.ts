@@ -96,6 +96,33 @@ describe('QEMU 7.2 accepts every planned argv', () => {
     expect(blocks.some((b) => b.inserted?.file === p.paths.overlay && b.inserted?.drv === 'qcow2')).toBe(true);
   });
 
+  it('emulator i386 (qemu-system- prefix) with q35 and floppy', async () => {
+    const p = await plan({ emulator: 'qemu-system-i386', machine_type: 'q35', drive_interface: 'floppy' });
+    expect(p.binary).toMatch(/qemu-system-i386$/);
+    await acceptedByQemu(p);
+  });
+
+  it('accelerator kvm: accepted by QEMU where the fingerprint says KVM works, refused by the planner where not', async () => {
+    const { fingerprintHost } = await import('../../src/main/driver/fingerprint');
+    const usable = (await fingerprintHost()).kvmUsable;
+    const attempt = plan({ accelerator: 'kvm' });
+    if (usable) {
+      const p = await attempt;
+      expect(p.argv).toContain('-enable-kvm');
+      await acceptedByQemu(p);
+    } else {
+      await expect(attempt).rejects.toMatchObject({ code: 'ACCELERATOR_UNAVAILABLE' });
+    }
+  });
+
+  it('args cannot attach a monitor to the console: QEMU refuses a second user of vmdesk-console', async () => {
+    const p = await plan({ args: ['-S', '-mon', 'chardev=vmdesk-console,mode=readline'] });
+    const run = await startPlan(p);
+    const exit = await run.exit;
+    expect(exit.code).not.toBe(0);
+    expect(exit.stderr).toContain("Device 'vmdesk-console' is in use");
+  });
+
   it('paths with commas and "=" in them reach QEMU as one value', async () => {
     const dir = join(root, 'we,ird=dir');
     await mkdir(dir, { recursive: true });

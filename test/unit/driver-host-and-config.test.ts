@@ -113,6 +113,7 @@ describe('loadDriverConfig', () => {
     expect((await loadDriverConfig({ home: dir, file: f })).port_bind_address).toBe('0.0.0.0');
     await writeFile(f, JSON.stringify({ port_bind_adress: '0.0.0.0' }));
     await expect(loadDriverConfig({ home: dir, file: f })).rejects.toMatchObject({ field: 'port_bind_adress', message: expect.stringMatching(/did you mean port_bind_address\?/) });
-    await expect(loadDriverConfig({ home: dir, file: join(dir, 'missing.json') })).rejects.toMatchObject({ code: 'INVALID_DRIVER_CONFIG', message: expect.stringMatching(/cannot read driver config/) });
+    await expect(loadDriverConfig({ home: dir, file: join(dir, 'missing.json') })).rejects.toMatchObject({ code: 'INVALID_DRIVER_CONFIG', message: expect.stringMatching(/cannot read driver config: .*missing\.json does not exist/) });
+    await expect(loadDriverConfig({ home: dir, file: '/dev/zero' })).rejects.toMatchObject({ message: expect.stringMatching(/\/dev\/zero is not a regular file/) });
   });
 });

@@ -101,6 +101,7 @@ const cases: Case[] = [
   { title: 'NUL in args', task: () => base({ args: ['-name\u0000x'] }), code: 'INVALID_TASK', message: /^config\.args\.0: must not contain a NUL byte/ },
   // Files and shapes
   { title: 'task file larger than 1 MiB', task: () => JSON.stringify(base({ args: Array.from({ length: 250 }, () => 'x'.repeat(4096)) })) + ' '.repeat(1024 * 1024), code: 'INVALID_TASK', message: /larger than 1048576 bytes/ },
+  { title: 'task file is a FIFO (must not block)', task: () => ({ fifo: true }), code: 'INVALID_TASK', message: /task\.json is not a regular file/ },
   { title: 'task file is a JSON array', task: () => '[]', code: 'INVALID_TASK', message: /expected an object/ },
   { title: 'task file is not JSON', task: () => 'name = "web"', code: 'INVALID_TASK', message: /not valid JSON/ },
   { title: '__proto__ as a port label', task: () => '{"name":"web","config":{"image_path":"disk.qcow2","port_map":{"__proto__":80}},"ports":{}}', code: 'PORT_INVALID', message: /^config\.port_map\.__proto__: this port label is reserved/ },
@@ -117,7 +118,8 @@ describe('hostile task files fail with a clear error', () => {
     createImage(join(dir, 'disk.qcow2'));
     const body = await c.task(dir);
     const file = join(dir, 'task.json');
-    await writeFile(file, typeof body === 'string' ? body : JSON.stringify(body));
+    if (body && typeof body === 'object' && 'fifo' in body) execFileSync('mkfifo', [file]);
+    else await writeFile(file, typeof body === 'string' ? body : JSON.stringify(body));
     const err = await planTaskFile(file, {
       driverConfig: { ...DEFAULT_DRIVER_CONFIG, ...(typeof c.config === 'function' ? c.config() : c.config) },
       home: join(root, 'home'),

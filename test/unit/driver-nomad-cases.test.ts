@@ -66,6 +66,15 @@ describe("Nomad's TestArgsAllowList", () => {
   it('an option-looking value is still checked (as strict as Nomad)', () => {
     expect(() => checkArgs(['-drive', '-singlestep'], allowlist)).toThrow('"-singlestep" is not in args_allowlist');
   });
+  it('-daemonize is refused even with an empty allowlist; extra monitors and -S are warned about', () => {
+    expect(() => checkArgs(['-daemonize'], [])).toThrow('"-daemonize" cannot be used: vmdesk supervises the QEMU process itself');
+    expect(() => checkArgs(['--daemonize'], ['-daemonize'])).toThrow(/cannot be used/);
+    expect(checkArgs(['-monitor', 'stdio', '-S', '-serial', 'mon:stdio'], [])).toEqual([
+      expect.stringMatching(/"-monitor" adds another QEMU monitor/),
+      expect.stringMatching(/"-S" starts the VM paused/),
+      expect.stringMatching(/"-serial mon:stdio" multiplexes a monitor/),
+    ]);
+  });
   it('with no allowlist, tokens naming host files are warned about', () => {
     const w = checkArgs(['-kernel', '/boot/vmlinuz', '-drive', 'file=/etc/passwd,format=raw', '-m', '512'], []);
     expect(w).toHaveLength(2);

@@ -46,7 +46,7 @@ const PATH_LIKE = /(^|[=:,])(\/|~\/|\.\.?\/)/;
  */
 export function checkArgs(args: readonly string[], allowlist: readonly string[]): string[] {
   const tokens = classifyArgs(args);
-  const warnings: string[] = [];
+  const warnings: string[] = supervisionProblems(tokens);
   if (allowlist.length > 0) {
     const allowed = new Set(allowlist.map(normaliseOption));
     for (const t of tokens) {
@@ -82,5 +82,29 @@ export function checkArgs(args: readonly string[], allowlist: readonly string[])
       warnings.push(`args: ${JSON.stringify(t.token)} has white space around it; QEMU reads it as a disk image file name, not an option`);
     }
   }
+  return warnings;
+}
+
+const MONITOR_OPTIONS = new Set(['-monitor', '-qmp', '-qmp-pretty', '-mon']);
+
+/**
+ * Options that fight the supervisor, whatever the allowlist says: -daemonize is refused (QEMU would fork
+ * away and vmdesk would see its process exit while the VM runs on, unsupervised: Nomad loses such VMs);
+ * extra monitors and -S are warned about. Returns the warnings.
+ */
+function supervisionProblems(tokens: readonly ArgToken[]): string[] {
+  const warnings: string[] = [];
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue;
+    if (t.option === '-daemonize') {
+      throw new VmdeskError('ARG_NOT_ALLOWED', '"-daemonize" cannot be used: vmdesk supervises the QEMU process itself', `config.args.${t.index}`);
+    }
+    if (MONITOR_OPTIONS.has(t.option!)) {
+      warnings.push(`args: "${t.token.trim()}" adds another QEMU monitor; whoever reaches it controls the VM (vmdesk's own QMP socket is private)`);
+    }
+    if (t.option === '-S') warnings.push('args: "-S" starts the VM paused; it runs only after a QMP "cont"');
+  }
+  const muxed = tokens.find((t) => t.kind === 'value' && /(^|,)mon:|(^|,)mux=on/.test(t.token));
+  if (muxed) warnings.push(`args: "${muxed.option} ${muxed.token}" multiplexes a monitor onto a character device`);
   return warnings;
 }

@@ -1,6 +1,7 @@
 // I/O edge of the driver: task file -> parsed task -> resolved, allowed, inspected image -> host facts ->
 // VM paths -> buildPlan. Reads files and runs qemu-img; writes nothing, starts nothing.
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { readLimitedFile } from '../store/read-limited';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { DriverConfig } from '../../shared/driver-config';
 import { VmdeskError } from '../../shared/errors';
@@ -74,36 +75,22 @@ export async function planTaskFile(taskFilePath: string, opts: PlanOptions): Pro
   return planTask(task, dirname(path), opts);
 }
 
-/** Reads a task file: at most TASK_FILE_MAX_BYTES, JSON, parsed by the task schema. */
+/** Reads a task file: a regular file of at most TASK_FILE_MAX_BYTES, JSON, parsed by the task schema. */
 export async function readTaskFile(path: string): Promise<Task> {
-  let text: string;
-  try {
-    const fh = await open(path, 'r');
-    try {
-      const s = await fh.stat();
-      if (!s.isFile()) throw new VmdeskError('INVALID_TASK', `${path} is not a regular file`);
-      if (s.size > TASK_FILE_MAX_BYTES) throw new VmdeskError('INVALID_TASK', `${path} is larger than ${TASK_FILE_MAX_BYTES} bytes; a task file is small JSON`);
-      const buf = Buffer.alloc(TASK_FILE_MAX_BYTES + 1);
-      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-      if (bytesRead > TASK_FILE_MAX_BYTES) throw new VmdeskError('INVALID_TASK', `${path} is larger than ${TASK_FILE_MAX_BYTES} bytes`);
-      text = buf.subarray(0, bytesRead).toString('utf8');
-    } finally {
-      await fh.close();
-    }
-  } catch (err) {
-    if (err instanceof VmdeskError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new VmdeskError('INVALID_TASK', code === 'ENOENT' ? `task file ${path} does not exist` : `cannot read task file ${path}: ${(err as Error).message}`);
+  const r = await readLimitedFile(path, TASK_FILE_MAX_BYTES);
+  if (!r.ok) {
+    const hint = r.reason === 'too-large' ? '; a task file is small JSON' : '';
+    throw new VmdeskError('INVALID_TASK', r.reason === 'missing' ? `task file ${path} does not exist` : `task file ${r.message}${hint}`);
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(r.text);
   } catch (err) {
     throw new VmdeskError('INVALID_TASK', `${path}: not valid JSON (${(err as Error).message})`);
   }
-  const r = parseTask(data);
-  if (!r.ok) throw new VmdeskError(codeForField(r.field, r.message), r.message, r.field || undefined);
-  return r.task;
+  const parsed = parseTask(data);
+  if (!parsed.ok) throw new VmdeskError(codeForField(parsed.field, parsed.message), parsed.message, parsed.field || undefined);
+  return parsed.task;
 }
 
 function codeForField(field: string, message: string): 'INVALID_TASK' | 'PORT_INVALID' {

@@ -1,9 +1,9 @@
 // Reads the driver config: key `driver` of $VMDESK_HOME/settings.json (the other keys belong to the app and
 // are ignored here), or a whole `--driver-config FILE`. A missing file means the defaults.
-import { readFile } from 'node:fs/promises';
 import { DEFAULT_DRIVER_CONFIG, parseDriverConfig, type DriverConfig } from '../../shared/driver-config';
 import { VmdeskError } from '../../shared/errors';
 import { settingsFile } from './paths';
+import { readLimitedFile } from './read-limited';
 
 /** Largest settings or driver config file read, in bytes. */
 export const SETTINGS_FILE_MAX_BYTES = 1024 * 1024;
@@ -34,16 +34,8 @@ export async function loadDriverConfig(opts: { home: string; file?: string }): P
 }
 
 async function readSmallFile(path: string, mustExist: boolean): Promise<string | undefined> {
-  try {
-    const buf = await readFile(path);
-    if (buf.length > SETTINGS_FILE_MAX_BYTES) {
-      throw new VmdeskError('INVALID_DRIVER_CONFIG', `${path}: larger than ${SETTINGS_FILE_MAX_BYTES} bytes`);
-    }
-    return buf.toString('utf8');
-  } catch (err) {
-    if (err instanceof VmdeskError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && !mustExist) return undefined;
-    throw new VmdeskError('INVALID_DRIVER_CONFIG', `cannot read driver config ${path}: ${(err as Error).message}`);
-  }
+  const r = await readLimitedFile(path, SETTINGS_FILE_MAX_BYTES);
+  if (r.ok) return r.text;
+  if (r.reason === 'missing' && !mustExist) return undefined;
+  throw new VmdeskError('INVALID_DRIVER_CONFIG', `cannot read driver config: ${r.message}`);
 }
