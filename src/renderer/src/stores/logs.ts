@@ -28,11 +28,13 @@ interface LogBuffer {
 }
 
 const buffers = new Map<string, LogBuffer>();
+/** Events that arrive while a buffer's history is being fetched. */
+const pendingLive = new Map<string, VmEvent[]>();
 
 interface LogsState {
   status: Record<string, LogStatus>;
-  /** Creates the VM's buffer on first use and reads everything QEMU wrote so far. */
-  open(name: string, events: readonly VmEvent[]): Promise<void>;
+  /** Creates the VM's buffer on first use (its events so far, then everything QEMU wrote) and reads it. */
+  open(name: string): Promise<void>;
   /** Reads what QEMU wrote since the last read. */
   poll(name: string): Promise<void>;
   addEvent(name: string, event: VmEvent): void;
@@ -85,12 +87,19 @@ export const useLogs = create<LogsState>((set, get) => {
 
   return {
     status: {},
-    async open(name, events) {
+    async open(name) {
       if (buffers.has(name)) return get().poll(name);
       const buf: LogBuffer = { lines: new LogLines(), stderrOffset: 0, partial: '', busy: true };
       buffers.set(name, buf);
-      buf.lines.append('event', events.map(eventLine));
       patch(name, { loading: true });
+      // The events so far come first; events that arrive from now on are appended live by addEvent.
+      const live: VmEvent[] = [];
+      pendingLive.set(name, live);
+      const events = await call((a) => a.vmEvents({ name }));
+      pendingLive.delete(name);
+      const known = events.ok ? events.value : [];
+      const lastAt = known.length ? known[known.length - 1]!.at : '';
+      buf.lines.append('event', [...known, ...live.filter((e) => e.at > lastAt)].map(eventLine));
       try {
         await readMore(name, buf, true);
       } finally {
@@ -109,6 +118,8 @@ export const useLogs = create<LogsState>((set, get) => {
       }
     },
     addEvent(name, event) {
+      const waiting = pendingLive.get(name);
+      if (waiting) return void waiting.push(event);
       const buf = buffers.get(name);
       if (!buf) return;
       buf.lines.append('event', [eventLine(event)]);

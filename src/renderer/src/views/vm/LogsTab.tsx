@@ -3,7 +3,6 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { VmInfo } from '../../../../shared/vm';
 import { logLines, useLogs } from '../../stores/logs';
-import { useVmEvents } from '../../stores/vm-events';
 import { isActive } from '../../stores/vms';
 import { useDebounced } from '../../components/hooks';
 import { hintFor } from '../../lib/error-hints';
@@ -28,7 +27,7 @@ export function LogsTab({ vm }: { vm: VmInfo }) {
   const debouncedQuery = useDebounced(query.replace(/\n/g, ''), 150);
 
   useEffect(() => {
-    void open(name, useVmEvents.getState().events[name] ?? []);
+    void open(name);
   }, [name, open]);
   useEffect(() => {
     if (!active) return;
