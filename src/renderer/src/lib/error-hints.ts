@@ -4,8 +4,8 @@ import type { ErrorCode, ErrorData } from '../../../shared/errors';
 const HINTS: Partial<Record<ErrorCode, string>> = {
   INVALID_TASK: 'Fix the highlighted field and save again.',
   INVALID_DRIVER_CONFIG: 'Fix the driver setting in Settings and save again.',
-  IMAGE_NOT_ALLOWED: 'Move the image into the VM directory, or add its folder to "Image paths" in Settings.',
-  IMAGE_NOT_FOUND: 'Check the path, or pick the image again with "Browse…".',
+  IMAGE_NOT_ALLOWED: 'Pick the image with "Choose image…" (that allows its folder), or add its folder to "Image paths" in Settings.',
+  IMAGE_NOT_FOUND: 'Check the path, or pick the image again with "Choose image…".',
   IMAGE_INVALID: 'Check that the file is a disk image QEMU can read (qcow2, raw, …); `qemu-img info` shows what it is.',
   EMULATOR_NOT_FOUND: 'Install QEMU for this architecture (see Health), or choose another emulator.',
   EMULATOR_NOT_ALLOWED: 'Choose an allowed emulator, or add it to "Emulators allowlist" in Settings.',

@@ -5,6 +5,7 @@ import type { ErrorData } from '../../../shared/errors';
 import type { ImageInfo } from '../../../shared/plan';
 import { parseTask } from '../../../shared/task';
 import { call } from '../api';
+import { useSettings } from './settings';
 import {
   emptyForm,
   fieldErrors,
@@ -157,6 +158,8 @@ export const useTaskForm = create<TaskFormState>((set, get) => {
         return;
       }
       if (r.value === null) return; // cancelled
+      // Picking a file in the OS dialog allows its folder (main adds it to image_paths): show the new settings.
+      void useSettings.getState().load();
       const form = get().form;
       const patch: Partial<TaskForm> = { imagePath: r.value };
       if (form.name.trim() === '') patch.name = suggestName(r.value);

@@ -124,7 +124,7 @@ export function TaskFormView({ mode, name }: { mode: 'create' | 'edit'; name?: s
               <div className="input-row">
                 <input {...text('imagePath', { placeholder: '/path/to/disk.qcow2', spellCheck: false })} />
                 <button type="button" className="btn" onClick={() => void state.browseImage()} data-testid="browse-image">
-                  Browse…
+                  Choose image…
                 </button>
               </div>
             </Field>
@@ -263,7 +263,7 @@ function ImageDetails() {
         {imageError.message} {hintFor(imageError)}
       </span>
     );
-  if (!image) return <span>Pick with Browse… or type a path (relative paths are resolved against the VM’s directory).</span>;
+  if (!image) return <span>Use “Choose image…”, or type a path.</span>;
   return (
     <span data-testid="image-info">
       <strong>{image.format}</strong>
