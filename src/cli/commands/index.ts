@@ -3,10 +3,12 @@ import type { Command } from '../command';
 import { planCommand } from './plan';
 import { doctorCommand } from './doctor';
 import { importCommand } from './import';
+import { exportCommand } from './export';
 
 /** The registered commands. */
 export const commands: Command[] = [
   planCommand,
   doctorCommand,
   importCommand,
+  exportCommand,
 ];

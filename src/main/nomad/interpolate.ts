@@ -9,19 +9,24 @@ export interface Interpolated {
   unresolved: string[];
 }
 
-/** Resolves `${NAME}` sequences with `resolve`; everything else is kept and listed. */
-export function interpolate(text: string, resolve: (name: string) => string | undefined): Interpolated {
+/**
+ * Resolves `${NAME}` sequences with `resolve`; everything else is kept and listed. `hcl` (default true): the
+ * text is an HCL template as hcl2json returns it, so `$${`/`%%{` are escapes and `%{...}` directives count.
+ * API JSON strings are plain: Nomad's client only replaces `${...}` at run time and knows no escapes.
+ */
+export function interpolate(text: string, resolve: (name: string) => string | undefined, opts: { hcl?: boolean } = {}): Interpolated {
+  const hcl = opts.hcl ?? true;
   let out = '';
   const unresolved: string[] = [];
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
-    if ((c === '$' || c === '%') && text[i + 1] === c && text[i + 2] === '{') {
+    if (hcl && (c === '$' || c === '%') && text[i + 1] === c && text[i + 2] === '{') {
       out += `${c}{`;
       i += 3;
       continue;
     }
-    if ((c === '$' || c === '%') && text[i + 1] === '{') {
+    if ((c === '$' || (hcl && c === '%')) && text[i + 1] === '{') {
       const end = closingBrace(text, i + 2);
       const whole = text.slice(i, end + 1);
       const inner = text.slice(i + 2, end).trim().replace(/^~|~$/g, '').trim();
@@ -59,6 +64,7 @@ function closingBrace(text: string, from: number): number {
 
 /** Names of the port labels a string refers to through NOMAD_PORT_x, NOMAD_HOST_PORT_x or NOMAD_(HOST_)ADDR_x. */
 export function portLabelsReferenced(text: string): string[] {
+  // (An escaped $${...} in HCL is skipped; in API JSON it cannot occur in a job Nomad wrote.)
   const labels: string[] = [];
   const re = /\$\{\s*NOMAD_(?:HOST_)?(?:PORT|ADDR)_([A-Za-z0-9_-]+)\s*\}/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {

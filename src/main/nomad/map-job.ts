@@ -116,7 +116,7 @@ export function mapJob(job: NomadJob, opts: MapOptions): MappedJob {
       if (!selected) continue;
       matched = true;
       const others = new Set(group.tasks.filter((o) => o !== t).flatMap((o) => [...claims.get(o)!]));
-      result.tasks.push(mapTask(group, t, name, { mine: claims.get(t)!, others, sole: qemuTasks.length === 1 }, opts, job.sourceLines));
+      result.tasks.push(mapTask(group, t, name, { mine: claims.get(t)!, others, sole: qemuTasks.length === 1 }, opts, job));
     }
   }
   if (opts.only && !matched) {
@@ -178,7 +178,8 @@ function lineOfText(lines: string[] | undefined, where: Where | undefined, text:
   return where;
 }
 
-function mapTask(group: NomadGroup, t: NomadTask, name: string, claims: Claims, opts: MapOptions, sourceLines?: string[]): MappedTask {
+function mapTask(group: NomadGroup, t: NomadTask, name: string, claims: Claims, opts: MapOptions, job: NomadJob): MappedTask {
+  const { format, sourceLines } = job;
   const diagnostics: Diagnostic[] = [];
   const task = t.name;
   const diag = (severity: Diagnostic['severity'], kind: string, message: string, where?: Where, extra: Partial<Diagnostic> = {}) =>
@@ -286,11 +287,15 @@ function mapTask(group: NomadGroup, t: NomadTask, name: string, claims: Claims, 
   const unresolved = new Map<string, string>();
   for (const key of Object.keys(config)) {
     config[key] = mapStrings(config[key], (s) => {
-      const r = interpolate(s, (v) => {
-        const value = resolve(v);
-        if (value !== undefined) resolvedNames.add(v);
-        return value;
-      });
+      const r = interpolate(
+        s,
+        (v) => {
+          const value = resolve(v);
+          if (value !== undefined) resolvedNames.add(v);
+          return value;
+        },
+        { hcl: format === 'hcl' },
+      );
       for (const u of r.unresolved) if (!unresolved.has(u)) unresolved.set(u, key);
       return r.value;
     });
