@@ -26,7 +26,8 @@ const pathString = z
   .string()
   .min(1)
   .max(4096)
-  .refine((s) => !s.includes('\0'), { error: 'must not contain a NUL byte' });
+  .refine((s) => !s.includes('\0'), { error: 'must not contain a NUL byte' })
+  .refine((s) => s.startsWith('/'), { error: 'must be an absolute path (such as /srv/images)' });
 
 /** Schema of the driver config as stored in settings.json (key `driver`) or a --driver-config file. */
 export const driverConfigSchema = strictObject({

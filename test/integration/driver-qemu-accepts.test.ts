@@ -123,16 +123,26 @@ describe('QEMU 7.2 accepts every planned argv', () => {
     expect(exit.stderr).toContain("Device 'vmdesk-console' is in use");
   });
 
-  it('paths with commas and "=" in them reach QEMU as one value', async () => {
+  it('paths with commas and "=" in them (image, console log, QMP socket) reach QEMU as one value each', async () => {
     const dir = join(root, 'we,ird=dir');
     await mkdir(dir, { recursive: true });
     createImage(join(dir, 'i,mg=x.qcow2'));
     const file = join(dir, 'task.json');
     await writeFile(file, JSON.stringify({ name: 'commas', config: { image_path: 'i,mg=x.qcow2', args: ['-S'] }, resources: { memory: 128 } }));
-    const p = await planTaskFile(file, { driverConfig: DEFAULT_DRIVER_CONFIG, home: join(root, 'h,ome'), uuid: '0f0e0d0c-0b0a-4909-8807-060504030201', env: { ...process.env, VMDESK_RUNTIME_DIR: runtime } });
-    const replies = await acceptedByQemu(p);
-    const blocks = (replies[1] as { return: Array<{ inserted?: { file: string } }> }).return;
-    expect(blocks.some((b) => b.inserted?.file === p.image.path)).toBe(true);
+    const commaRuntime = await mkdtemp('/tmp/vd,=');
+    try {
+      const p = await planTaskFile(file, {
+        driverConfig: DEFAULT_DRIVER_CONFIG, home: join(root, 'h,ome=1'), uuid: '0f0e0d0c-0b0a-4909-8807-060504030201',
+        env: { ...process.env, VMDESK_RUNTIME_DIR: commaRuntime },
+      });
+      expect(p.paths.qmpSocket).toContain(',=');
+      const replies = await acceptedByQemu(p);
+      const blocks = (replies[1] as { return: Array<{ inserted?: { file: string } }> }).return;
+      expect(blocks.some((b) => b.inserted?.file === p.image.path)).toBe(true);
+      expect((await stat(p.paths.consoleLog)).isFile()).toBe(true);
+    } finally {
+      await rm(commaRuntime, { recursive: true, force: true });
+    }
   });
 
   it('the console log gets the serial output with no client connected, and -nodefaults in args keeps it', async () => {

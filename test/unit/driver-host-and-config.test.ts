@@ -107,6 +107,11 @@ describe('loadDriverConfig', () => {
     await writeFile(join(home, 'settings.json'), '{ nope');
     await expect(loadDriverConfig({ home })).rejects.toMatchObject({ code: 'INVALID_DRIVER_CONFIG', message: expect.stringMatching(/not valid JSON/) });
   });
+  it('image_paths must be absolute', async () => {
+    const f = join(dir, 'rel.json');
+    await writeFile(f, JSON.stringify({ image_paths: ['images'] }));
+    await expect(loadDriverConfig({ home: dir, file: f })).rejects.toMatchObject({ field: 'image_paths.0', message: expect.stringMatching(/image_paths\.0: must be an absolute path/) });
+  });
   it('--driver-config FILE: the whole file; must exist', async () => {
     const f = join(dir, 'driver.json');
     await writeFile(f, JSON.stringify({ port_bind_address: '0.0.0.0' }));

@@ -88,6 +88,17 @@ describe("Nomad's TestIsAllowedDriveInterface", () => {
   it.each(['foo', 'virtio-foo', 'IDE', 'if=ide'])('refuses %s with "Unsupported drive_interface"', (i) => {
     expect(parseTask({ name: 'w', config: { image_path: 'a', drive_interface: i } })).toMatchObject({ ok: false, message: expect.stringContaining('Unsupported drive_interface') });
   });
+  it.each([[64 << 20], [(1 << 20) + 512]])('refuses pflash on pc for a %d-byte image (firmware: 4 KiB multiple, at most 8 MiB)', (size) => {
+    const t = task({ config: { drive_interface: 'pflash' } });
+    const e = planError(() => buildPlan(t, ctx(t, { image: { path: '/tasks/web/fw.raw', format: 'raw', virtualSize: size } })));
+    expect(e.message).toMatch(/loads the image as the system firmware .* at most 8 MiB \(this image is \d+ bytes\); for a disk use ide, virtio or scsi/);
+  });
+  it('allows pflash on pc for an 8 MiB image and on other machines for any size', () => {
+    const t = task({ config: { drive_interface: 'pflash' } });
+    expect(() => buildPlan(t, ctx(t, { image: { path: '/a', format: 'raw', virtualSize: 8 << 20 } }))).not.toThrow();
+    const arm = task({ config: { drive_interface: 'pflash', emulator: 'aarch64', machine_type: 'virt' } });
+    expect(() => buildPlan(arm, ctx(arm, { image: { path: '/a', format: 'raw', virtualSize: 64 << 20 } }))).not.toThrow();
+  });
   it.each(['sd', 'mtd'])('refuses %s on an x86 PC machine before QEMU does', (i) => {
     const t = task({ config: { drive_interface: i } });
     const e = planError(() => buildPlan(t, ctx(t)));

@@ -38,7 +38,8 @@ describe('buildPlan golden argv', () => {
   it.each(['ide', 'sd', 'mtd', 'floppy', 'pflash', 'virtio', 'none'] as const)('drive_interface %s (aarch64 virt for sd/mtd)', (iface) => {
     const arm = iface === 'sd' || iface === 'mtd';
     const t = task({ config: { drive_interface: iface, ...(arm ? { emulator: 'aarch64', machine_type: 'virt' } : {}) } });
-    const plan = buildPlan(t, ctx(t));
+    // pflash on pc is the system firmware: a firmware-sized image (at most 8 MiB).
+    const plan = buildPlan(t, ctx(t, iface === 'pflash' ? { image: { path: '/tasks/web/web.qcow2', format: 'qcow2', virtualSize: 1 << 20 } } : {}));
     expect(plan.argv).toEqual([...HEAD(300, 1, arm ? 'type=virt,accel=tcg' : undefined), ...CONSOLE, ...QMP, ...DRIVE(iface), ...NET(), ...SANDBOX]);
     if (arm) expect(plan.binary).toBe('/usr/bin/qemu-system-aarch64');
   });

@@ -82,7 +82,7 @@ export function buildPlan(task: Task, ctx: PlanContext): Plan {
       'config.accelerator',
     );
   }
-  const driveProblem = driveInterfaceProblem(emulator, c.machine_type, c.drive_interface);
+  const driveProblem = driveInterfaceProblem(emulator, c.machine_type, c.drive_interface, ctx.image.virtualSize);
   if (driveProblem) throw new VmdeskError('INVALID_TASK', driveProblem, 'config.drive_interface');
 
   if (ctx.uuid !== undefined && !UUID_PATTERN.test(ctx.uuid)) {
