@@ -126,6 +126,16 @@ describe('VM view', () => {
     await done(page);
   });
 
+  it('Console of a stopped VM shows the end of its console log, read with readLog', async () => {
+    const page = await open({ ...withVms, logLines: 3 });
+    await page.locator('[data-name=web] .vm-item-main').click();
+    await page.getByRole('tab', { name: 'Console' }).click();
+    await expect.poll(() => page.locator('.xterm-rows').textContent()).toContain('line 00000003');
+    expect((await fakeCalls(page, 'readLog')).every((c) => c.request.stream === 'console')).toBe(true);
+    expect(await fakeCalls(page, 'consoleSubscribe')).toEqual([]);
+    await done(page);
+  });
+
   it('Logs keep a million lines virtualised, searchable and filterable', async () => {
     const page = await open({ ...withVms, logLines: 1_000_000 });
     await page.locator('[data-name=web] .vm-item-main').click();
@@ -276,7 +286,6 @@ describe('dialogs and keyboard', () => {
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+n');
     await page.getByTestId('task-form').waitFor();
-    await page.keyboard.press('Escape');
     await page.keyboard.press('Control+Shift+ArrowDown');
     await expect.poll(() => page.locator('.vm-head h1').textContent()).toBe('db');
     await page.keyboard.press('Control+3');

@@ -88,9 +88,6 @@ export function TaskFormView({ mode, name }: { mode: 'create' | 'edit'; name?: s
         e.preventDefault();
         void save(false);
       }}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') navigate(mode === 'edit' && name ? { page: 'vm', name } : { page: 'home' });
-      }}
     >
       <div className="page-head">
         <h1>{mode === 'create' ? 'New VM' : `Edit ${name}`}</h1>

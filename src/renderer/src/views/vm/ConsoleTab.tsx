@@ -20,6 +20,19 @@ function terminalTheme(): { background: string; foreground: string; cursor: stri
   return { background: v('--term-bg'), foreground: v('--term-fg'), cursor: v('--term-fg'), selectionBackground: v('--term-selection') };
 }
 
+/** Bytes of the console log's tail shown for a VM that is not running. */
+export const CONSOLE_TAIL_BYTES = 64 * 1024;
+
+async function showConsoleTail(name: string, write: (text: string) => void, onError: (e: ErrorData) => void): Promise<void> {
+  const head = await call((a) => a.readLog({ name, stream: 'console', offset: 0, limit: 1 }));
+  if (!head.ok) return onError(head.error);
+  const offset = Math.max(0, head.value.size - CONSOLE_TAIL_BYTES);
+  const tail = await call((a) => a.readLog({ name, stream: 'console', offset, limit: CONSOLE_TAIL_BYTES }));
+  if (!tail.ok) return onError(tail.error);
+  // The log holds raw terminal output; xterm wants CRLF to start a line at column 0.
+  write(tail.value.text.replace(/\r?\n/g, '\r\n'));
+}
+
 /** The Console tab. */
 export function ConsoleTab({ vm }: { vm: VmInfo }) {
   const host = useRef<HTMLDivElement>(null);
@@ -27,6 +40,8 @@ export function ConsoleTab({ vm }: { vm: VmInfo }) {
   const [error, setError] = useState<ErrorData | undefined>();
   const [copied, setCopied] = useState('');
   const active = isActive(vm);
+  // The terminal is rebuilt when the VM starts or stops: a fresh boot gets a fresh screen.
+  const live = active;
 
   useEffect(() => {
     const term = new Terminal({
@@ -65,23 +80,30 @@ export function ConsoleTab({ vm }: { vm: VmInfo }) {
       if (p.name === name) term.write(base64ToBytes(p.data));
     });
     const input = term.onData((data) => {
+      if (!live) return; // nothing to type into
       void call((a) => a.consoleWrite({ name, data })).then((r) => {
         if (!r.ok) setError(r.error);
       });
     });
-    void call((a) => a.consoleSubscribe({ name })).then((r) => {
-      if (!r.ok) setError(r.error);
-    });
+    setError(undefined);
+    if (live) {
+      void call((a) => a.consoleSubscribe({ name })).then((r) => {
+        if (!r.ok) setError(r.error);
+      });
+    } else {
+      // Not running: show the end of what the console printed last (QEMU's own console log).
+      void showConsoleTail(name, (bytes) => term.write(bytes), setError);
+    }
     term.focus();
     return () => {
       off();
       input.dispose();
       resize.disconnect();
-      void call((a) => a.consoleUnsubscribe({ name }));
+      if (live) void call((a) => a.consoleUnsubscribe({ name }));
       term.dispose();
       termRef.current = null;
     };
-  }, [vm.name]);
+  }, [vm.name, live]);
 
   const copy = async (what: 'selection' | 'all') => {
     const term = termRef.current;
