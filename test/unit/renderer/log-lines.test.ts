@@ -62,4 +62,16 @@ describe('LogLines', () => {
     expect(log.line(999_999)).toBe('qemu: line 9999');
     expect(log.search('line 9999', both).length).toBe(100);
   });
+
+  it('drops the oldest whole chunks beyond its limit and keeps indices consistent', () => {
+    const log = new LogLines(CHUNK_LINES * 2);
+    const n = CHUNK_LINES * 3 - 5;
+    log.append('stderr', Array.from({ length: n }, (_, i) => `l${i}`));
+    expect(log.dropped).toBe(CHUNK_LINES);
+    expect(log.count).toBe(n - CHUNK_LINES);
+    expect(log.line(0)).toBe(`l${CHUNK_LINES}`);
+    expect(log.line(log.count - 1)).toBe(`l${n - 1}`);
+    expect(log.line(CHUNK_LINES)).toBe(`l${2 * CHUNK_LINES}`);
+    expect([...log.search(`l${2 * CHUNK_LINES + 1}`, both)]).toEqual([CHUNK_LINES + 1]);
+  });
 });

@@ -11,8 +11,17 @@ export const CHUNK_LINES = 4096;
 const SOURCE_CODES: Record<LogSource, number> = { stderr: 0, event: 1 };
 const SOURCES: LogSource[] = ['stderr', 'event'];
 
-/** Append-only log line storage with O(1) access by index. */
+/**
+ * Lines kept at most; older lines are dropped a chunk at a time. 1.5 M rows of 18 px stay under the
+ * tallest element Chromium lays out (about 33.5 M px), so the virtual list can still reach every line.
+ */
+export const MAX_LINES = 1_500_000;
+
+/** Append-only log line storage with O(1) access by index (index 0 is the oldest line still kept). */
 export class LogLines {
+  /** Lines dropped from the front so far (line numbers shown to the user add this). */
+  dropped = 0;
+
   private sealed: string[] = [];
   private lowerSealed: Array<string | undefined> = [];
   private open: string[] = [];
@@ -20,6 +29,9 @@ export class LogLines {
   private starts = new Uint32Array(1024);
   private sources = new Uint8Array(1024);
   private total = 0;
+
+  /** `maxLines` is rounded up to whole chunks. */
+  constructor(private readonly maxLines = MAX_LINES) {}
 
   /** Number of lines stored. */
   get count(): number {
@@ -38,6 +50,16 @@ export class LogLines {
       this.total++;
       if (this.open.length === CHUNK_LINES) this.seal();
     }
+    while (this.total > Math.max(this.maxLines, CHUNK_LINES) && this.sealed.length > 0) this.dropOldestChunk();
+  }
+
+  private dropOldestChunk(): void {
+    this.sealed.shift();
+    this.lowerSealed.shift();
+    this.starts.copyWithin(0, CHUNK_LINES, this.total);
+    this.sources.copyWithin(0, CHUNK_LINES, this.total);
+    this.total -= CHUNK_LINES;
+    this.dropped += CHUNK_LINES;
   }
 
   /** The text of line `i` (0-based). */

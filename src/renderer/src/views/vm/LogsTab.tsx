@@ -141,7 +141,7 @@ function LogViewport(props: {
               data-testid="log-row"
               style={{ position: 'absolute', top: 0, left: 0, right: 0, height: LOG_ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
             >
-              <span className="log-no">{i + 1}</span>
+              <span className="log-no">{i + 1 + lines.dropped}</span>
               <Highlighted text={lines.line(i)} query={query} />
             </div>
           );
