@@ -4,6 +4,7 @@ import { planCommand } from './plan';
 import { doctorCommand } from './doctor';
 import { importCommand } from './import';
 import { exportCommand } from './export';
+import { nomadCommand } from './nomad';
 
 /** The registered commands. */
 export const commands: Command[] = [
@@ -11,4 +12,5 @@ export const commands: Command[] = [
   doctorCommand,
   importCommand,
   exportCommand,
+  nomadCommand,
 ];
