@@ -1,6 +1,10 @@
-// The supervisor's public face: what the CLI and the app's IPC handlers call. Implemented by supervisor.ts.
+// The supervisor's public face: what the CLI and the app's IPC handlers call. Implemented by supervisor.ts
+// (`createSupervisor({ home, env?, driverConfig, planner })`; `defaultPlanner` wires the driver's planTask).
+// Changes since the first draft (all additive): `wait(name)`; `subscribeConsole`'s callback may return a
+// promise (back-pressure: the next chunk is read only after it settles); `stop` resolves after the exit
+// record is written; `list`/`inspect` never report a VM whose QEMU is gone as running.
 import type { Plan } from '../../shared/plan';
-import type { StatsSample, StopStep, VmEvent, VmInfo } from '../../shared/vm';
+import type { ExitRecord, StatsSample, StopStep, VmEvent, VmInfo } from '../../shared/vm';
 
 /** Where a VM's task comes from when starting. */
 export type StartSource =
@@ -67,8 +71,14 @@ export interface SupervisorApi {
   events(name: string): Promise<VmEvent[]>;
   /** The bounded stats history (newest last). */
   stats(name: string): StatsSample[];
-  /** Live console output from `fromOffset` (default: the current end). Returns an unsubscribe function. */
-  subscribeConsole(name: string, onData: (chunk: Uint8Array) => void, opts?: { fromOffset?: number }): () => void;
+  /** Resolves with the exit record when the VM's QEMU exits (at once if it already has). */
+  wait(name: string): Promise<ExitRecord>;
+  /**
+   * Live console output (read from the console log QEMU writes) from byte `fromOffset` (default: the current
+   * end; 0 = everything still in the live log). The next chunk is read only after `onData` (or the promise it
+   * returns) finishes: a slow subscriber lags in the file, not in memory. Returns an unsubscribe function.
+   */
+  subscribeConsole(name: string, onData: (chunk: Uint8Array) => void | Promise<void>, opts?: { fromOffset?: number }): () => void;
   /** Sends input to the serial console. */
   writeConsole(name: string, data: string | Uint8Array): Promise<void>;
   agent: AgentOps;

@@ -1,0 +1,75 @@
+// A per-VM lock so that two vmdesk processes (the app and a CLI) never both start or stop the same VM.
+// O_EXCL create of <vmDir>/vm.lock holding the owner's pid and start time; a lock whose owner is gone
+// (or whose pid now belongs to another process) is stale and is taken over.
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { VmdeskError } from '../../shared/errors';
+import { isSameProcess, readProcStat } from './proc';
+
+/** A held lock; release() removes it (only if still ours). */
+export interface VmLock {
+  path: string;
+  release(): void;
+}
+
+interface LockOwner {
+  pid: number;
+  startTime?: number;
+  at: string;
+  purpose: string;
+}
+
+/** The lock file path of a VM directory. */
+export function lockPath(vmDir: string): string {
+  return join(vmDir, 'vm.lock');
+}
+
+/** Takes the VM's lock or throws VM_LOCKED naming the holder. */
+export async function acquireLock(vmDir: string, purpose: string): Promise<VmLock> {
+  mkdirSync(vmDir, { recursive: true, mode: 0o700 });
+  const path = lockPath(vmDir);
+  const me: LockOwner = { pid: process.pid, startTime: readProcStat(process.pid)?.startTime, at: new Date().toISOString(), purpose };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(path, 'wx', 0o600);
+      try {
+        writeSync(fd, JSON.stringify(me));
+      } finally {
+        closeSync(fd);
+      }
+      return {
+        path,
+        release() {
+          const owner = readOwner(path);
+          if (owner?.pid === process.pid) rmSync(path, { force: true });
+        },
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = readOwner(path);
+      if (owner && owner.pid !== process.pid && isSameProcess(owner.pid, owner.startTime)) {
+        throw new VmdeskError('VM_LOCKED', `another vmdesk process (pid ${owner.pid}) is already doing "${owner.purpose}" on this VM since ${owner.at}; wait for it to finish`);
+      }
+      if (owner && owner.pid === process.pid) {
+        throw new VmdeskError('VM_LOCKED', `this process is already doing "${owner.purpose}" on this VM; wait for it to finish`);
+      }
+      // Stale (owner dead, pid reused) or unreadable because half-written by a process that died: remove and retry.
+      // A just-created lock whose owner has not written yet reads as empty; give it a moment before calling it stale.
+      if (!owner && attempt === 0) {
+        await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
+      rmSync(path, { force: true });
+    }
+  }
+  throw new VmdeskError('VM_LOCKED', `could not take the lock ${path}; remove it if no vmdesk process is running`);
+}
+
+function readOwner(path: string): LockOwner | undefined {
+  try {
+    const o = JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
+    return typeof o.pid === 'number' ? o : undefined;
+  } catch {
+    return undefined;
+  }
+}

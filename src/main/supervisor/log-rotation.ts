@@ -1,0 +1,88 @@
+// Size-bounded logs that never lose a byte while QEMU keeps writing them.
+//
+// QEMU holds console.log (chardev logfile, opened O_APPEND) and its stderr (fd 2) open for its whole life,
+// and offers no command to reopen them. Renaming the file does not help (QEMU keeps writing the old inode),
+// and the usual copy-then-truncate loses whatever QEMU writes between the copy and the truncate. So
+// vmdesk rotates by copy-then-PUNCH: the head of the live file, [start, cut), is appended to an archive
+// (<log>.1, older ones shifted to <log>.2 ...), fsynced, and only then deallocated in place with
+// `fallocate --punch-hole` (FALLOC_FL_PUNCH_HOLE). The file keeps its inode and its offsets; QEMU's
+// appends land after `cut`, untouched. No byte is ever in neither file.
+// Limits, stated precisely:
+//  - the live file's apparent size keeps growing (it is sparse); its disk usage is what is bounded;
+//  - rotation runs only while a vmdesk process is attached to the VM: with none running, QEMU's files grow
+//    until the next vmdesk process attaches and rotates them;
+//  - on a filesystem without hole punching (and where util-linux's `fallocate` is missing) logs are not
+//    rotated; the supervisor records one event saying so.
+// The punched boundary is kept in <log>.start so readers skip the hole (reading it would yield zeros).
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { execa } from 'execa';
+import { writeFileAtomic } from './atomic-file';
+
+/** Bytes kept live in a log before a rotation (the archive holds the same again per generation). */
+export const LOG_MAX_BYTES = 8 * 1024 * 1024;
+/** Archive generations kept (<log>.1 .. <log>.N). */
+export const LOG_ARCHIVES = 2;
+const BLOCK = 4096;
+
+/** Offset where the live data of `path` starts (0 unless a rotation punched the head). */
+export function liveStart(path: string): number {
+  try {
+    const n = Number(readFileSync(`${path}.start`, 'utf8').trim());
+    return Number.isFinite(n) && n > 0 ? n : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Where to cut so that about `keepBytes` stay live, block aligned (a partial block cannot be freed). Pure. */
+export function rotationCut(size: number, start: number, maxBytes: number): number | undefined {
+  if (size - start <= maxBytes) return undefined;
+  const cut = Math.floor((size - Math.floor(maxBytes / 2)) / BLOCK) * BLOCK;
+  return cut > start ? cut : undefined;
+}
+
+/** Outcome of one rotation attempt. */
+export type RotationResult = { rotated: false } | { rotated: true; archived: number } | { rotated: false; unsupported: string };
+
+/** Rotates `path` when its live part exceeds maxBytes. Serialise calls per file (one attached process does). */
+export async function rotateIfNeeded(path: string, maxBytes = LOG_MAX_BYTES, archives = LOG_ARCHIVES): Promise<RotationResult> {
+  if (!existsSync(path)) return { rotated: false };
+  const start = liveStart(path);
+  const cut = rotationCut(statSync(path).size, start, maxBytes);
+  if (cut === undefined) return { rotated: false };
+  const archive = `${path}.1`;
+  if (existsSync(archive) && statSync(archive).size >= maxBytes) {
+    for (let g = archives; g >= 1; g--) {
+      const from = `${path}.${g}`;
+      if (!existsSync(from)) continue;
+      if (g === archives) rmSync(from);
+      else renameSync(from, `${path}.${g + 1}`);
+    }
+  }
+  copyRange(path, start, cut, archive);
+  const r = await execa('fallocate', ['--punch-hole', '--offset', String(start), '--length', String(cut - start), path], { reject: false, all: true });
+  if (r.exitCode !== 0) {
+    // The copy is in the archive but the head stays: readers still start at `start`. Nothing lost, nothing freed.
+    return { rotated: false, unsupported: String(r.all ?? r.stderr ?? r.message).trim() || 'fallocate failed' };
+  }
+  writeFileAtomic(`${path}.start`, `${cut}\n`);
+  return { rotated: true, archived: cut - start };
+}
+
+function copyRange(from: string, start: number, end: number, to: string): void {
+  const src = openSync(from, 'r');
+  const dst = openSync(to, 'a', 0o600);
+  try {
+    const buf = Buffer.alloc(1024 * 1024);
+    for (let pos = start; pos < end; ) {
+      const n = readSync(src, buf, 0, Math.min(buf.length, end - pos), pos);
+      if (n <= 0) break;
+      writeSync(dst, buf, 0, n);
+      pos += n;
+    }
+    fsyncSync(dst);
+  } finally {
+    closeSync(src);
+    closeSync(dst);
+  }
+}

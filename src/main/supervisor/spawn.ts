@@ -1,0 +1,55 @@
+// Spawns QEMU: execa, detached in its own session/process group (it outlives vmdesk), stdin ignored and
+// stdout/stderr going straight to the stderr log file's fd, so QEMU writes its own log with no pipe
+// through this process (nothing is buffered here, nothing is lost if vmdesk dies).
+import { closeSync, openSync } from 'node:fs';
+import { execa } from 'execa';
+import type { Plan } from '../../shared/plan';
+
+/** How a spawned QEMU ended. */
+export interface ChildExit {
+  code: number | null;
+  signal: string | null;
+}
+
+/** A QEMU process this process spawned. */
+export interface SpawnedQemu {
+  pid: number;
+  /** Resolves when the process exits (from the child's own exit notification: no polling). */
+  exited: Promise<ChildExit>;
+}
+
+function startQemu(plan: Plan, logFd: number) {
+  return execa(plan.binary, plan.argv, {
+    detached: true, // own session and process group: Ctrl-C in a terminal or the app dying does not reach it
+    cleanup: false, // execa must not kill it when this process exits
+    stdin: 'ignore',
+    // A raw fd: execa passes it to child_process.spawn, no stream is created. (execa's types list only the
+    // literals 3-9 for a bare fd number; any open fd works at runtime.)
+    stdout: logFd as 3,
+    stderr: logFd as 3,
+    buffer: false,
+    reject: false,
+  });
+}
+
+/** Spawns QEMU per the plan; throws when the binary cannot be executed at all. */
+export async function spawnQemu(plan: Plan): Promise<SpawnedQemu> {
+  const fd = openSync(plan.paths.stderrLog, 'a', 0o600);
+  let child: ReturnType<typeof startQemu>;
+  try {
+    child = startQemu(plan, fd);
+  } finally {
+    closeSync(fd);
+  }
+  const exited = new Promise<ChildExit>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  const pid = await new Promise<number>((resolve, reject) => {
+    child.once('spawn', () => resolve(child.pid!));
+    child.once('error', (err) => reject(new Error(`cannot run ${plan.binary}: ${err.message}`)));
+  });
+  child.catch(() => undefined);
+  // Let this process exit while QEMU runs on (the CLI's `start` returns; the VM stays up).
+  child.unref();
+  return { pid, exited };
+}

@@ -1,0 +1,105 @@
+// The per-VM state record (vm.json in the VM's directory): what a later vmdesk process needs to find,
+// verify and control a VM it did not start. Written atomically; a corrupt record is quarantined, never fatal.
+import { existsSync, readFileSync, readdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { Plan } from '../../shared/plan';
+import type { ExitRecord, VmState } from '../../shared/vm';
+import { vmsDir } from '../store/paths';
+import { writeFileAtomic } from './atomic-file';
+
+/** File name of the record inside the VM directory. */
+export const RECORD_FILE = 'vm.json';
+
+/** The persisted state of one VM. */
+export interface StateRecord {
+  version: 1;
+  name: string;
+  state: VmState;
+  /** QEMU's -uuid, checked with QMP query-uuid on re-attach. */
+  uuid: string;
+  plan: Plan;
+  taskFile?: string;
+  pid?: number;
+  /** /proc/<pid>/stat starttime (clock ticks since boot): tells a reused pid apart. */
+  pidStartTime?: number;
+  startedAt?: string;
+  createdAt: string;
+  lastExit?: ExitRecord;
+  /** Set while a stop is in progress (so another process reports "stopping"). */
+  stopRequestedAt?: string;
+}
+
+const recordSchema = z
+  .object({
+    version: z.literal(1),
+    name: z.string().min(1),
+    state: z.enum(['starting', 'running', 'paused', 'stopping', 'exited', 'crashed', 'lost']),
+    uuid: z.string().min(1),
+    plan: z
+      .object({
+        name: z.string(),
+        binary: z.string(),
+        argv: z.array(z.string()),
+        ports: z.array(z.object({ label: z.string(), host: z.number(), guest: z.number(), bind: z.string() }).passthrough()),
+        paths: z.object({ vmDir: z.string(), runtimeDir: z.string(), qmpSocket: z.string(), consoleSocket: z.string(), consoleLog: z.string(), stderrLog: z.string() }).passthrough(),
+        task: z.object({ name: z.string(), kill_timeout_ms: z.number(), config: z.object({ graceful_shutdown: z.boolean(), guest_agent: z.boolean() }).passthrough() }).passthrough(),
+      })
+      .passthrough(),
+    taskFile: z.string().optional(),
+    pid: z.number().int().positive().optional(),
+    pidStartTime: z.number().optional(),
+    startedAt: z.string().optional(),
+    createdAt: z.string(),
+    lastExit: z.object({ at: z.string(), summary: z.string() }).passthrough().optional(),
+    stopRequestedAt: z.string().optional(),
+  })
+  .passthrough();
+
+/** The record's path for a VM directory. */
+export function recordPath(vmDir: string): string {
+  return join(vmDir, RECORD_FILE);
+}
+
+/** Writes the record atomically. */
+export function writeRecord(vmDir: string, record: StateRecord): void {
+  writeFileAtomic(recordPath(vmDir), JSON.stringify(record, null, 2) + '\n');
+}
+
+/** Result of reading a record. */
+export type ReadRecordResult = { ok: true; record: StateRecord } | { ok: false; missing: true } | { ok: false; missing: false; reason: string };
+
+/** Reads and validates a record; never throws for bad content. */
+export function readRecord(vmDir: string): ReadRecordResult {
+  const path = recordPath(vmDir);
+  if (!existsSync(path)) return { ok: false, missing: true };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    return { ok: false, missing: false, reason: `not valid JSON (${(err as Error).message})` };
+  }
+  const r = recordSchema.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    return { ok: false, missing: false, reason: `${issue?.path.join('.') || 'record'}: ${issue?.message ?? 'invalid'}` };
+  }
+  return { ok: true, record: r.data as unknown as StateRecord };
+}
+
+/** Moves a corrupt record aside (vm.json.corrupt-<time>) so it is kept for inspection; returns the new path. */
+export function quarantineRecord(vmDir: string): string {
+  const to = join(vmDir, `${RECORD_FILE}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  renameSync(recordPath(vmDir), to);
+  return to;
+}
+
+/** Names of every VM directory under $VMDESK_HOME/vms that holds a record (valid or not). */
+export function listRecordNames(home: string): string[] {
+  const dir = vmsDir(home);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, RECORD_FILE)))
+    .map((d) => d.name)
+    .sort();
+}

@@ -1,0 +1,563 @@
+// The supervisor: turns plans into running VMs and keeps track of them across vmdesk processes.
+// The same module runs in the Electron main process and in the `vmdesk` CLI (see api.ts).
+import { randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { VmdeskError } from '../../shared/errors';
+import type { DriverConfig } from '../../shared/driver-config';
+import type { Plan } from '../../shared/plan';
+import type { ExitRecord, StatsSample, VmEvent, VmInfo } from '../../shared/vm';
+import { GuestAgentClient, QmpClient, QmpTimeoutError } from '../qmp/index';
+import { runtimeBase, vmPaths, vmsDir } from '../store/paths';
+import type { DestroyOptions, StartSource, StopOptions, StopResult, SupervisorApi, SupervisorEvents } from './api';
+import { appendEvent, readEvents } from './events-log';
+import { followFile } from './file-follower';
+import { acquireLock, type VmLock } from './lock';
+import { lastLines, qemuErrorLines, readTail } from './log-tail';
+import { createOverlay } from './overlay';
+import { resolveHostPorts } from './ports';
+import { isRunningPid, isSameProcess, readCmdline, readProcStat } from './proc';
+import { delay } from './sleep';
+import { spawnQemu, type SpawnedQemu } from './spawn';
+import { isLive } from './state-machine';
+import { listRecordNames, quarantineRecord, readRecord, writeRecord, type StateRecord } from './state-record';
+import { makeEvent, VmSession } from './vm-session';
+
+/** Turns a start source into a plan. `hostPorts` overrides the task's host ports (0s resolved at start). */
+export type Planner = (source: StartSource, opts: { uuid: string; hostPorts?: Record<string, number>; driverConfig: DriverConfig; home: string; env: NodeJS.ProcessEnv }) => Promise<Plan>;
+
+/** Options of createSupervisor. */
+export interface SupervisorOptions {
+  home: string;
+  env?: NodeJS.ProcessEnv;
+  driverConfig: () => DriverConfig | Promise<DriverConfig>;
+  /** How plans are made: the driver's planTask (default-planner.ts). */
+  planner: Planner;
+  statsIntervalMs?: number;
+  logMaxBytes?: number;
+  /** Deadline for QEMU to open its QMP socket at start (default 30 s). */
+  startTimeoutMs?: number;
+}
+
+type Listeners = { [K in keyof SupervisorEvents]: Set<SupervisorEvents[K]> };
+
+/** Creates a supervisor bound to one $VMDESK_HOME. Call recover() to re-attach VMs left running. */
+export function createSupervisor(opts: SupervisorOptions): SupervisorApi {
+  return new Supervisor(opts);
+}
+
+class Supervisor implements SupervisorApi {
+  private readonly sessions = new Map<string, VmSession>();
+  private readonly attaching = new Map<string, Promise<VmSession | undefined>>();
+  private readonly listeners: Listeners = { vm: new Set(), removed: new Set(), event: new Set(), stats: new Set() };
+  private readonly followers = new Set<{ stop(): void }>();
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(private readonly opts: SupervisorOptions) {
+    this.env = opts.env ?? process.env;
+  }
+
+  readonly agent = {
+    ping: async (name: string) => {
+      await this.withAgent(name, (ga) => ga.ping());
+    },
+    info: (name: string) => this.withAgent(name, (ga) => ga.info()),
+    interfaces: (name: string) => this.withAgent(name, (ga) => ga.interfaces()),
+    exec: async (name: string, command: string[], o: { timeoutMs?: number } = {}) => {
+      if (command.length === 0) throw new VmdeskError('BAD_REQUEST', 'agent exec: give the command to run, e.g. -- /bin/uname -a');
+      const r = await this.withAgent(name, (ga) => ga.exec(command[0]!, command.slice(1), o), (o.timeoutMs ?? 30_000) + 5_000);
+      return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+    },
+  };
+
+  // ---- queries ------------------------------------------------------------------------------------
+
+  async list(): Promise<VmInfo[]> {
+    const out: VmInfo[] = [];
+    for (const name of listRecordNames(this.opts.home)) {
+      try {
+        out.push(await this.inspect(name));
+      } catch (err) {
+        if (!(err instanceof VmdeskError && (err.code === 'STATE_CORRUPT' || err.code === 'VM_NOT_FOUND'))) throw err;
+      }
+    }
+    return out;
+  }
+
+  async inspect(name: string): Promise<VmInfo> {
+    const s = this.sessions.get(name);
+    if (s) return s.info();
+    const record = await this.loadRecord(name);
+    return infoFromRecord(await this.reconcile(record));
+  }
+
+  async events(name: string): Promise<VmEvent[]> {
+    const dir = this.vmDir(name);
+    if (!existsSync(dir)) throw notFound(name);
+    return readEvents(dir);
+  }
+
+  stats(name: string): StatsSample[] {
+    return this.sessions.get(name)?.history ?? [];
+  }
+
+  async plan(source: StartSource): Promise<Plan> {
+    return this.makePlan(source, { uuid: randomUUID() });
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------------
+
+  async recover(): Promise<VmInfo[]> {
+    for (const name of listRecordNames(this.opts.home)) {
+      try {
+        await this.attach(name);
+      } catch (err) {
+        if (err instanceof VmdeskError && err.code === 'STATE_CORRUPT') continue; // quarantined and reported
+        this.recordEvent(name, makeEvent('error', 'recover-failed', `could not re-attach: ${(err as Error).message}`));
+      }
+    }
+    return this.list();
+  }
+
+  async start(source: StartSource): Promise<VmInfo> {
+    const uuid = randomUUID();
+    let plan = await this.makePlan(source, { uuid });
+    const name = plan.name;
+    const vmDir = plan.paths.vmDir;
+    const dirExisted = existsSync(vmDir);
+    const lock = await acquireLock(vmDir, 'start');
+    let previous: StateRecord | undefined;
+    let createdDir = false;
+    let spawned: SpawnedQemu | undefined;
+    let qmp: QmpClient | undefined;
+    try {
+      const existing = readRecord(vmDir);
+      if (existing.ok) {
+        const rec = await this.reconcile(existing.record, lock);
+        if (isLive(rec.state)) {
+          throw new VmdeskError('VM_RUNNING', `${name} is already ${rec.state} (pid ${rec.pid}); stop it first or choose another name`);
+        }
+        previous = rec;
+      } else if (!existing.missing) {
+        const to = quarantineRecord(vmDir);
+        this.recordEvent(name, makeEvent('error', 'record-quarantined', `corrupt state record (${existing.reason}) moved to ${to}`));
+      } else {
+        createdDir = !dirExisted;
+      }
+
+      // Host ports: 0 becomes a free port; a fixed port already in use is refused before QEMU starts.
+      const hostPorts = await resolveHostPorts(plan.ports);
+      if (plan.ports.some((p) => p.host !== hostPorts[p.label])) plan = await this.makePlan(source, { uuid, hostPorts });
+
+      mkdirSync(vmDir, { recursive: true, mode: 0o700 });
+      mkdirSync(runtimeBase(this.env), { recursive: true, mode: 0o700 });
+      rmSync(plan.paths.runtimeDir, { recursive: true, force: true });
+      mkdirSync(plan.paths.runtimeDir, { recursive: true, mode: 0o700 });
+      chmodSync(plan.paths.runtimeDir, 0o700);
+      if (plan.paths.overlay) {
+        rmSync(plan.paths.overlay, { force: true });
+        await createOverlay(plan);
+      }
+
+      const record: StateRecord = {
+        version: 1,
+        name,
+        state: 'starting',
+        uuid,
+        plan,
+        ...('taskFile' in source ? { taskFile: source.taskFile } : {}),
+        createdAt: previous?.createdAt ?? new Date().toISOString(),
+        ...(previous?.lastExit ? { lastExit: previous.lastExit } : {}),
+      };
+      writeRecord(vmDir, record); // before the spawn: a crash from here on leaves a record to clean up
+      this.recordEvent(name, makeEvent('lifecycle', 'starting', `starting ${plan.binary}`, { argv: plan.argv, ports: plan.ports }));
+      const stderrOffset = existsSync(plan.paths.stderrLog) ? statSync(plan.paths.stderrLog).size : 0;
+
+      spawned = await spawnQemu(plan);
+      record.pid = spawned.pid;
+      record.pidStartTime = readProcStat(spawned.pid)?.startTime;
+      record.startedAt = new Date().toISOString();
+      writeRecord(vmDir, record); // right after the spawn: the pid is known to any later process
+
+      const exitedEarly = spawned.exited.then((e) => e);
+      try {
+        qmp = await this.connectAtStart(plan, exitedEarly);
+      } catch (err) {
+        const exit = await Promise.race([exitedEarly, delay(300).then(() => undefined)]);
+        const cause = qemuErrorLines(readTail(plan.paths.stderrLog, 8192, stderrOffset));
+        const how = exit ? (exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`) : `did not answer on QMP (${(err as Error).message})`;
+        throw new VmdeskError('START_FAILED', `QEMU ${how}${cause ? `: ${cause}` : ''}`);
+      }
+      const session = new VmSession(record, this.hooks(), spawned, this.sessionOptions());
+      session.bindQmp(qmp); // events from here on are recorded, before asking for the status
+      const status = await qmp.execute<{ running: boolean; status: string }>('query-status');
+      this.sessions.set(name, session);
+      session.markReady(status.running);
+      this.recordEvent(name, makeEvent('lifecycle', 'running', `QEMU running (pid ${spawned.pid}, status ${status.status})`, { pid: spawned.pid, uuid }));
+      session.startTimers();
+      void this.probeAgent(session);
+      return session.info();
+    } catch (err) {
+      await this.undoStart(plan, spawned, qmp, previous, createdDir);
+      this.sessions.delete(name);
+      if (err instanceof VmdeskError) throw err;
+      throw new VmdeskError('START_FAILED', `starting ${name} failed: ${(err as Error).message}`);
+    } finally {
+      lock.release();
+    }
+  }
+
+  async wait(name: string): Promise<ExitRecord> {
+    const s = await this.attach(name);
+    if (s) return s.exit;
+    const info = await this.inspect(name);
+    if (info.lastExit) return info.lastExit;
+    throw new VmdeskError('VM_NOT_RUNNING', `${name} is not running and has no exit record`);
+  }
+
+  async stop(name: string, o: StopOptions = {}): Promise<StopResult> {
+    const lock = await acquireLock(this.vmDir(name), 'stop');
+    try {
+      const session = await this.attach(name, lock);
+      if (!session || session.isEnded) {
+        return { name, step: 'already-exited', durationMs: 0, info: await this.inspect(name) };
+      }
+      const r = await session.stop(o);
+      return { name, step: r.step, durationMs: r.durationMs, info: session.info() };
+    } finally {
+      lock.release();
+    }
+  }
+
+  async destroy(name: string, o: DestroyOptions = {}): Promise<void> {
+    const record = await this.loadRecord(name);
+    const current = await this.reconcile(record);
+    if (isLive(current.state) && current.state !== 'lost') {
+      if (!o.force) throw new VmdeskError('VM_RUNNING', `${name} is ${current.state}; stop it first, or use --force to kill it`);
+      await this.stop(name, { force: true });
+    }
+    const lock = await acquireLock(this.vmDir(name), 'destroy');
+    try {
+      const session = this.sessions.get(name);
+      await session?.detach();
+      this.sessions.delete(name);
+      const rec = readRecord(this.vmDir(name));
+      const paths = rec.ok ? rec.record.plan.paths : vmPaths(this.opts.home, name, { disposable: true, guestAgent: true }, this.env);
+      rmSync(paths.runtimeDir, { recursive: true, force: true });
+      if (paths.overlay) rmSync(paths.overlay, { force: true });
+      if (o.removeLogs) {
+        lock.release();
+        rmSync(this.vmDir(name), { recursive: true, force: true });
+      } else {
+        this.recordEvent(name, makeEvent('lifecycle', 'destroyed', `${name} removed (logs kept in ${paths.vmDir})`));
+        rmSync(`${paths.vmDir}/vm.json`, { force: true });
+      }
+    } finally {
+      lock.release();
+    }
+    for (const l of this.listeners.removed) l(name);
+  }
+
+  // ---- console --------------------------------------------------------------------------------------
+
+  subscribeConsole(name: string, onData: (chunk: Uint8Array) => void | Promise<void>, o: { fromOffset?: number } = {}): () => void {
+    const path = vmPaths(this.opts.home, name, { disposable: false, guestAgent: false }, this.env).consoleLog;
+    const f = followFile(path, onData, { fromOffset: o.fromOffset ?? 'end' });
+    this.followers.add(f);
+    return () => {
+      f.stop();
+      this.followers.delete(f);
+    };
+  }
+
+  async writeConsole(name: string, data: string | Uint8Array): Promise<void> {
+    const s = await this.attach(name);
+    if (!s || s.isEnded) throw new VmdeskError('VM_NOT_RUNNING', `${name} is not running`);
+    await s.writeConsole(data);
+  }
+
+  on<K extends keyof SupervisorEvents>(event: K, listener: SupervisorEvents[K]): () => void {
+    (this.listeners[event] as Set<SupervisorEvents[K]>).add(listener);
+    return () => (this.listeners[event] as Set<SupervisorEvents[K]>).delete(listener);
+  }
+
+  async close(): Promise<void> {
+    for (const f of this.followers) f.stop();
+    this.followers.clear();
+    await Promise.all([...this.sessions.values()].map((s) => s.detach()));
+    this.sessions.clear();
+  }
+
+  // ---- internals ----------------------------------------------------------------------------------
+
+  private vmDir(name: string): string {
+    if (!/^[a-z0-9][a-z0-9_.-]{0,62}$/.test(name)) throw new VmdeskError('BAD_REQUEST', `"${name}" is not a VM name`);
+    return `${vmsDir(this.opts.home)}/${name}`;
+  }
+
+  private async makePlan(source: StartSource, o: { uuid: string; hostPorts?: Record<string, number> }): Promise<Plan> {
+    const driverConfig = await this.opts.driverConfig();
+    return this.opts.planner(source, { ...o, driverConfig, home: this.opts.home, env: this.env });
+  }
+
+  private sessionOptions() {
+    return {
+      ...(this.opts.statsIntervalMs !== undefined ? { statsIntervalMs: this.opts.statsIntervalMs } : {}),
+      ...(this.opts.logMaxBytes !== undefined ? { logMaxBytes: this.opts.logMaxBytes } : {}),
+    };
+  }
+
+  private hooks() {
+    return {
+      event: (name: string, e: VmEvent) => this.recordEvent(name, e),
+      changed: (info: VmInfo) => {
+        for (const l of this.listeners.vm) l(info);
+      },
+      stats: (name: string, s: StatsSample) => {
+        for (const l of this.listeners.stats) l(name, s);
+      },
+    };
+  }
+
+  private recordEvent(name: string, e: VmEvent): void {
+    try {
+      const dir = this.vmDir(name);
+      if (existsSync(dir)) appendEvent(dir, e);
+    } catch {
+      // the VM directory is gone (removed): nothing to persist into
+    }
+    for (const l of this.listeners.event) l(name, e);
+  }
+
+  private async loadRecord(name: string): Promise<StateRecord> {
+    const dir = this.vmDir(name);
+    const r = readRecord(dir);
+    if (r.ok) return r.record;
+    if (r.missing) throw notFound(name);
+    const to = quarantineRecord(dir);
+    this.recordEvent(name, makeEvent('error', 'record-quarantined', `corrupt state record (${r.reason}) moved to ${to}`));
+    throw new VmdeskError('STATE_CORRUPT', `the state record of ${name} is corrupt (${r.reason}); it was moved to ${to}`);
+  }
+
+  /**
+   * Brings a record in line with reality when no session watches the VM: a live-looking record whose
+   * QEMU is gone becomes "exited" with what can be known (never "running"). Written under the VM's lock
+   * when it can be had; otherwise only reported.
+   */
+  private async reconcile(record: StateRecord, heldLock?: VmLock): Promise<StateRecord> {
+    if (!isLive(record.state) || this.sessions.has(record.name)) return record;
+    if (record.pid && isSameProcess(record.pid, record.pidStartTime)) return record;
+    const stderrTail = qemuErrorLines(readTail(record.plan.paths.stderrLog, 4096), 5);
+    const consoleTail = lastLines(readTail(record.plan.paths.consoleLog, 4096), 10);
+    const updated: StateRecord = {
+      ...record,
+      state: 'exited',
+      lastExit: {
+        at: new Date().toISOString(),
+        code: null,
+        signal: null,
+        requested: Boolean(record.stopRequestedAt),
+        summary: record.pid ? `QEMU (pid ${record.pid}) exited while no vmdesk process was watching; exit status unknown` : 'the start was interrupted before QEMU ran',
+        ...(stderrTail ? { stderrTail } : {}),
+      },
+    };
+    delete updated.stopRequestedAt;
+    let lock: VmLock | undefined;
+    try {
+      lock = heldLock ?? (await acquireLock(record.plan.paths.vmDir, 'reconcile'));
+    } catch {
+      return updated; // someone else holds it and will write; report what we know
+    }
+    try {
+      writeRecord(record.plan.paths.vmDir, updated);
+      rmSync(record.plan.paths.runtimeDir, { recursive: true, force: true });
+      this.recordEvent(record.name, makeEvent('lifecycle', 'exited', updated.lastExit!.summary, { consoleTail, ...(stderrTail ? { stderrTail } : {}) }));
+    } finally {
+      if (!heldLock) lock.release();
+    }
+    return updated;
+  }
+
+  /** The session for a VM: existing, or a fresh re-attach (pid alive, same QEMU by uuid). Undefined when not live. */
+  private attach(name: string, heldLock?: VmLock): Promise<VmSession | undefined> {
+    const s = this.sessions.get(name);
+    if (s && !s.isEnded) return Promise.resolve(s);
+    const pending = this.attaching.get(name);
+    if (pending) return pending;
+    const p = this.reattach(name, heldLock).finally(() => this.attaching.delete(name));
+    this.attaching.set(name, p);
+    return p;
+  }
+
+  private async reattach(name: string, heldLock?: VmLock): Promise<VmSession | undefined> {
+    const record = await this.reconcile(await this.loadRecord(name), heldLock);
+    if (!isLive(record.state) || !record.pid) return undefined;
+    const pid = record.pid;
+    const markLost = (why: string) => {
+      const lost: StateRecord = { ...record, state: 'lost' };
+      writeRecord(record.plan.paths.vmDir, lost);
+      this.recordEvent(name, makeEvent('error', 'lost', why, { pid }));
+      for (const l of this.listeners.vm) l(infoFromRecord(lost));
+      return undefined;
+    };
+    // A reused pid: same number, different process (start time or command line differ).
+    const cmdline = readCmdline(pid) ?? [];
+    if (!cmdline.includes(record.uuid)) {
+      return markLost(`pid ${pid} is alive but is not this VM's QEMU (its command line does not carry uuid ${record.uuid}); not touching it`);
+    }
+    let qmp: QmpClient;
+    try {
+      qmp = await QmpClient.connect(record.plan.paths.qmpSocket, { connectTimeoutMs: 3_000 });
+    } catch (err) {
+      if (err instanceof QmpTimeoutError) {
+        throw new VmdeskError('VM_LOCKED', `${name}: QMP did not greet within 3 s; another vmdesk process (the app?) is probably attached to this VM. Stop it from there, or close it first`);
+      }
+      return markLost(`cannot reach QEMU (pid ${pid}) on its QMP socket ${record.plan.paths.qmpSocket}: ${(err as Error).message}`);
+    }
+    // A stolen socket path: something else answers there. QMP query-uuid tells our QEMU apart.
+    let uuid: string | undefined;
+    try {
+      uuid = (await qmp.execute<{ UUID: string }>('query-uuid')).UUID;
+    } catch {
+      uuid = undefined;
+    }
+    if (uuid?.toLowerCase() !== record.uuid.toLowerCase()) {
+      await qmp.close();
+      return markLost(`the QMP socket ${record.plan.paths.qmpSocket} is answered by another QEMU (uuid ${uuid ?? 'unknown'}, expected ${record.uuid}); not touching it`);
+    }
+    const session = new VmSession(record, this.hooks(), undefined, this.sessionOptions());
+    session.bindQmp(qmp);
+    let status: { running: boolean; status: string };
+    try {
+      status = await qmp.execute<{ running: boolean; status: string }>('query-status');
+    } catch (err) {
+      await qmp.close();
+      throw err;
+    }
+    this.sessions.set(name, session);
+    if (record.state === 'starting') session.markReady(status.running);
+    this.recordEvent(name, makeEvent('lifecycle', 'reattached', `re-attached to QEMU pid ${pid} (uuid ${uuid}, status ${status.status})`, { pid, uuid, supervisorPid: process.pid }));
+    session.startTimers();
+    void this.probeAgent(session);
+    return session;
+  }
+
+  /** Connects QMP to a QEMU we just spawned: retried until the socket answers, QEMU exits, or the deadline. */
+  private async connectAtStart(plan: Plan, exited: Promise<unknown>): Promise<QmpClient> {
+    const deadline = Date.now() + (this.opts.startTimeoutMs ?? 30_000);
+    let gone = false;
+    void exited.then(() => (gone = true));
+    let lastErr: Error = new Error('QMP socket never appeared');
+    let wait = 10;
+    while (!gone && Date.now() < deadline) {
+      if (existsSync(plan.paths.qmpSocket)) {
+        try {
+          return await QmpClient.connect(plan.paths.qmpSocket, { connectTimeoutMs: Math.max(1_000, deadline - Date.now()) });
+        } catch (err) {
+          lastErr = err as Error;
+        }
+      }
+      await Promise.race([delay(wait), exited]);
+      wait = Math.min(wait * 2, 200);
+    }
+    throw gone ? new Error('QEMU exited during start') : lastErr;
+  }
+
+  /** Undoes a failed start: kills QEMU if it runs, removes sockets and the overlay, restores the record. */
+  private async undoStart(plan: Plan, spawned: SpawnedQemu | undefined, qmp: QmpClient | undefined, previous: StateRecord | undefined, createdDir: boolean): Promise<void> {
+    if (qmp) await qmp.close().catch(() => undefined);
+    if (spawned && isRunningPid(spawned.pid)) {
+      try {
+        process.kill(spawned.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      await Promise.race([spawned.exited, delay(5_000)]);
+    }
+    rmSync(plan.paths.runtimeDir, { recursive: true, force: true });
+    if (plan.paths.overlay) rmSync(plan.paths.overlay, { force: true });
+    if (previous) {
+      writeRecord(plan.paths.vmDir, previous);
+    } else if (createdDir) {
+      rmSync(plan.paths.vmDir, { recursive: true, force: true });
+    } else {
+      rmSync(`${plan.paths.vmDir}/vm.json`, { force: true });
+    }
+  }
+
+  private async probeAgent(session: VmSession): Promise<void> {
+    if (!session.record.plan.task.config.guest_agent || !session.record.plan.paths.agentSocket) return;
+    // Cheap and bounded: one ping with a short deadline; the status is refreshed by every agent call.
+    try {
+      const ga = await GuestAgentClient.connect(session.record.plan.paths.agentSocket, { timeoutMs: 1_500 });
+      try {
+        await ga.ping();
+        this.setAgent(session, 'responding');
+      } finally {
+        ga.close();
+      }
+    } catch {
+      if (!session.isEnded) this.setAgent(session, 'not-responding');
+    }
+  }
+
+  private setAgent(session: VmSession, status: 'responding' | 'not-responding'): void {
+    if (session.agentStatus === status) return;
+    session.agentStatus = status;
+    session.emit(makeEvent('agent', `agent-${status}`, `guest agent ${status === 'responding' ? 'responds' : 'does not respond'}`));
+    for (const l of this.listeners.vm) l(session.info());
+  }
+
+  private async withAgent<T>(name: string, fn: (ga: GuestAgentClient) => Promise<T>, timeoutMs = 5_000): Promise<T> {
+    const record = await this.reconcile(await this.loadRecord(name));
+    if (!isLive(record.state)) throw new VmdeskError('VM_NOT_RUNNING', `${name} is not running`);
+    const path = record.plan.paths.agentSocket;
+    if (!record.plan.task.config.guest_agent || !path) {
+      throw new VmdeskError('AGENT_ERROR', `${name} has no guest agent channel: set config.guest_agent = true in the task and restart it`);
+    }
+    const session = this.sessions.get(name);
+    let ga: GuestAgentClient;
+    try {
+      ga = await GuestAgentClient.connect(path, { timeoutMs: Math.min(timeoutMs, 5_000) });
+    } catch (err) {
+      if (session) this.setAgent(session, 'not-responding');
+      if (err instanceof QmpTimeoutError) {
+        throw new VmdeskError('AGENT_TIMEOUT', `the guest agent of ${name} did not answer within ${err.timeoutMs} ms: is qemu-ga running in the guest (and has the guest finished booting)?`);
+      }
+      throw new VmdeskError('AGENT_ERROR', `guest agent of ${name}: ${(err as Error).message}`);
+    }
+    try {
+      const r = await fn(ga);
+      if (session) this.setAgent(session, 'responding');
+      return r;
+    } catch (err) {
+      if (err instanceof QmpTimeoutError) throw new VmdeskError('AGENT_TIMEOUT', `guest agent of ${name}: ${err.message}`);
+      throw new VmdeskError('AGENT_ERROR', `guest agent of ${name}: ${(err as Error).message}`);
+    } finally {
+      ga.close();
+    }
+  }
+}
+
+function notFound(name: string): VmdeskError {
+  return new VmdeskError('VM_NOT_FOUND', `no VM named "${name}" (see \`vmdesk ls\`)`);
+}
+
+/** VmInfo from a record alone (a VM this process is not attached to). Pure apart from the clock. */
+export function infoFromRecord(r: StateRecord): VmInfo {
+  const live = isLive(r.state);
+  return {
+    name: r.name,
+    state: r.state,
+    ...(r.pid ? { pid: r.pid } : {}),
+    uuid: r.uuid,
+    ...(r.startedAt ? { startedAt: r.startedAt } : {}),
+    ...(live && r.startedAt ? { uptimeMs: Date.now() - Date.parse(r.startedAt) } : {}),
+    ports: r.plan.ports,
+    agent: r.plan.task.config.guest_agent ? 'unknown' : 'disabled',
+    ...(r.lastExit ? { lastExit: r.lastExit } : {}),
+    disposable: r.plan.task.disposable,
+    ...(r.taskFile ? { taskFile: r.taskFile } : {}),
+    argv: r.plan.argv,
+    binary: r.plan.binary,
+  };
+}

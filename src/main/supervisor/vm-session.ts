@@ -1,0 +1,368 @@
+// One VM this process is attached to: its QMP session, exit detection, stop ladder, stats and console
+// connection. Created by the supervisor after a start or a successful re-attach.
+import { rmSync } from 'node:fs';
+import { createConnection, type Socket } from 'node:net';
+import { VmdeskError } from '../../shared/errors';
+import type { AgentStatus, ExitRecord, StatsSample, StopStep, VmEvent, VmInfo } from '../../shared/vm';
+import { QmpDisconnectedError, type QmpClient } from '../qmp/index';
+import { lastLines, qemuErrorLines, readTail } from './log-tail';
+import { LOG_MAX_BYTES, rotateIfNeeded } from './log-rotation';
+import { isRunningPid, isSameProcess } from './proc';
+import { delay, sleep } from './sleep';
+import type { ChildExit } from './spawn';
+import { isCrash, isLive, nextState, type VmInput } from './state-machine';
+import { writeRecord, type StateRecord } from './state-record';
+import { cpuPercent, pushBounded, readCpu, STATS_INTERVAL_MS, type CpuReading } from './stats';
+import { stepTimeoutMs, stopSteps, summariseExit } from './stop-ladder';
+
+/** What a session reports upward (the supervisor persists events and notifies listeners). */
+export interface SessionHooks {
+  event(name: string, e: VmEvent): void;
+  changed(info: VmInfo): void;
+  stats(name: string, s: StatsSample): void;
+}
+
+/** Options of a session. */
+export interface SessionOptions {
+  statsIntervalMs?: number;
+  logMaxBytes?: number;
+}
+
+/** Builds a timeline event. Pure apart from the clock. */
+export function makeEvent(kind: VmEvent['kind'], type: string, message: string, data?: Record<string, unknown>): VmEvent {
+  return { at: new Date().toISOString(), kind, type, message, ...(data ? { data } : {}) };
+}
+
+const STEP_LABEL: Record<StopStep, string> = {
+  powerdown: 'QMP system_powerdown (ACPI power button)',
+  quit: 'QMP quit',
+  sigterm: 'SIGTERM',
+  sigkill: 'SIGKILL',
+  'already-exited': 'already exited',
+};
+
+/** An attached VM. */
+export class VmSession {
+  private qmp: QmpClient | undefined;
+  private ended = false;
+  private shutdownReason: string | undefined;
+  private requested = false;
+  private stopStep: StopStep | undefined;
+  private resolveExit!: (e: ExitRecord) => void;
+  /** Resolves with the exit record when QEMU exits. */
+  readonly exit: Promise<ExitRecord>;
+  agentStatus: AgentStatus;
+  history: StatsSample[] = [];
+  private statsTimer: NodeJS.Timeout | undefined;
+  private lastCpu: CpuReading | undefined;
+  private consoleSock: Socket | undefined;
+  private rotating = false;
+  private rotationWarned = false;
+  private stopping: Promise<{ step: StopStep; durationMs: number }> | undefined;
+
+  constructor(
+    readonly record: StateRecord,
+    private readonly hooks: SessionHooks,
+    private readonly child: { exited: Promise<ChildExit> } | undefined,
+    private readonly opts: SessionOptions = {},
+  ) {
+    this.exit = new Promise((r) => (this.resolveExit = r));
+    this.agentStatus = record.plan.task.config.guest_agent ? 'unknown' : 'disabled';
+    // A child we spawned tells us itself when it exits (with its code or signal): no polling.
+    child?.exited.then((e) => this.finish(e.code, e.signal, false));
+  }
+
+  get name(): string {
+    return this.record.name;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** Takes over a connected QMP session: events, and (for a VM that is not our child) exit detection. */
+  bindQmp(qmp: QmpClient): void {
+    this.qmp = qmp;
+    qmp.onEvent((e) => {
+      if (e.event === 'SHUTDOWN' && typeof e.data.reason === 'string') this.shutdownReason = e.data.reason;
+      this.emit(makeEvent('qmp', e.event, qmpEventMessage(e.event, e.data), { ...e.data, qmpAt: new Date(e.at).toISOString() }));
+      this.apply({ type: 'qmp-event', event: e.event });
+    });
+    qmp.onClose(() => {
+      if (this.qmp === qmp) this.qmp = undefined;
+      if (!this.child && !this.ended) void this.onQmpClosed();
+    });
+  }
+
+  /** Marks the VM running (or paused) after query-status. */
+  markReady(running: boolean): void {
+    this.apply({ type: 'qmp-ready', running });
+  }
+
+  /** Starts periodic stats (and log-size checks) while the VM lives. */
+  startTimers(): void {
+    const interval = this.opts.statsIntervalMs ?? STATS_INTERVAL_MS;
+    this.statsTimer = setInterval(() => this.tick(), interval);
+    this.statsTimer.unref();
+    this.tick();
+  }
+
+  /** The VM as inspect shows it. */
+  info(): VmInfo {
+    const r = this.record;
+    const live = isLive(r.state);
+    return {
+      name: r.name,
+      state: r.state,
+      ...(r.pid ? { pid: r.pid } : {}),
+      uuid: r.uuid,
+      ...(r.startedAt ? { startedAt: r.startedAt } : {}),
+      ...(live && r.startedAt ? { uptimeMs: Date.now() - Date.parse(r.startedAt) } : {}),
+      ports: r.plan.ports,
+      agent: live ? this.agentStatus : r.plan.task.config.guest_agent ? 'unknown' : 'disabled',
+      ...(r.lastExit ? { lastExit: r.lastExit } : {}),
+      disposable: r.plan.task.disposable,
+      ...(r.taskFile ? { taskFile: r.taskFile } : {}),
+      argv: r.plan.argv,
+      binary: r.plan.binary,
+    };
+  }
+
+  /** Runs the stop ladder; resolves with the step that ended the VM. Concurrent calls share one run. */
+  stop(opts: { force?: boolean; timeoutMs?: number } = {}): Promise<{ step: StopStep; durationMs: number }> {
+    if (this.ended) return Promise.resolve({ step: 'already-exited', durationMs: 0 });
+    this.stopping ??= this.runLadder(opts);
+    return this.stopping;
+  }
+
+  /** Sends bytes to the serial console (one connection, drained, kept while attached). */
+  async writeConsole(data: string | Uint8Array): Promise<void> {
+    if (this.ended) throw new VmdeskError('VM_NOT_RUNNING', `${this.name} is not running`);
+    const sock = await this.consoleConnection();
+    await new Promise<void>((resolve, reject) => sock.write(data, (err) => (err ? reject(err) : resolve())));
+  }
+
+  /** Detaches (QEMU keeps running): closes QMP and the console connection, stops timers. */
+  async detach(): Promise<void> {
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    this.consoleSock?.destroy();
+    const q = this.qmp;
+    this.qmp = undefined;
+    if (q) await q.close();
+  }
+
+  /** Records an event for this VM. */
+  emit(e: VmEvent): void {
+    this.hooks.event(this.name, e);
+  }
+
+  private apply(input: VmInput): void {
+    const next = nextState(this.record.state, input);
+    if (next === this.record.state) return;
+    this.record.state = next;
+    this.persist();
+  }
+
+  private persist(): void {
+    try {
+      writeRecord(this.record.plan.paths.vmDir, this.record);
+    } catch (err) {
+      this.emit(makeEvent('error', 'record-write-failed', `cannot write the state record: ${(err as Error).message}`));
+    }
+    this.hooks.changed(this.info());
+  }
+
+  private async runLadder(opts: { force?: boolean; timeoutMs?: number }): Promise<{ step: StopStep; durationMs: number }> {
+    const t0 = Date.now();
+    const task = this.record.plan.task;
+    this.requested = true;
+    this.record.stopRequestedAt = new Date().toISOString();
+    this.apply({ type: 'stop-requested' });
+    this.persist();
+    const steps = stopSteps({ gracefulShutdown: task.config.graceful_shutdown, force: Boolean(opts.force) });
+    for (const step of steps) {
+      if (this.ended) break;
+      this.stopStep = step;
+      const waitMs = opts.timeoutMs ?? stepTimeoutMs(step, task.kill_timeout_ms);
+      this.emit(makeEvent('stop', 'stop-step', `stop: ${STEP_LABEL[step]}, waiting up to ${waitMs} ms for QEMU to exit`, { step, timeoutMs: waitMs }));
+      try {
+        await this.performStep(step);
+      } catch (err) {
+        this.emit(makeEvent('error', 'stop-step-failed', `stop: ${STEP_LABEL[step]} failed: ${(err as Error).message}; going to the next step`, { step }));
+        continue;
+      }
+      const timer = sleep(waitMs);
+      const exited = await Promise.race([this.exit.then(() => true), timer.done.then(() => false)]);
+      timer.cancel();
+      if (exited) break;
+      this.emit(makeEvent('stop', 'stop-step-timeout', `stop: QEMU still running ${waitMs} ms after ${STEP_LABEL[step]}`, { step }));
+    }
+    if (!this.ended) {
+      throw new VmdeskError('STOP_FAILED', `${this.name}: QEMU (pid ${this.record.pid}) survived every stop step including SIGKILL`);
+    }
+    const exit = await this.exit;
+    return { step: exit.stopStep ?? 'already-exited', durationMs: Date.now() - t0 };
+  }
+
+  private async performStep(step: StopStep): Promise<void> {
+    const pid = this.record.pid;
+    switch (step) {
+      case 'powerdown':
+        if (!this.qmp) throw new Error('no QMP connection');
+        await this.qmp.execute('system_powerdown', undefined, { timeoutMs: 5_000 });
+        return;
+      case 'quit':
+        if (!this.qmp) throw new Error('no QMP connection');
+        try {
+          await this.qmp.execute('quit', undefined, { timeoutMs: 5_000 });
+        } catch (err) {
+          // QEMU may close the socket before its reply reaches us: that is quit succeeding.
+          if (!(err instanceof QmpDisconnectedError)) throw err;
+        }
+        return;
+      case 'sigterm':
+      case 'sigkill':
+        if (!pid) throw new Error('no pid recorded');
+        // Never signal a pid that now belongs to another process.
+        if (!isSameProcess(pid, this.record.pidStartTime)) return;
+        process.kill(pid, step === 'sigterm' ? 'SIGTERM' : 'SIGKILL');
+        return;
+      case 'already-exited':
+        return;
+    }
+  }
+
+  /**
+   * QMP closed on a VM that is not our child. QEMU closes its sockets as it exits, a moment before the
+   * kernel marks it a zombie (or reaps it), so the pid is checked with kill(pid, 0) + /proc state right
+   * away and then a few times over at most 2 s. Not a polling loop: it runs once per close.
+   */
+  private async onQmpClosed(): Promise<void> {
+    const pid = this.record.pid;
+    for (let i = 0; i < 200; i++) {
+      if (!pid || !isRunningPid(pid)) {
+        await this.finish(null, null, true);
+        return;
+      }
+      await delay(10);
+    }
+    this.emit(makeEvent('error', 'qmp-lost', 'the QMP connection closed but QEMU still runs; watching its pid instead'));
+    // Last resort only: without QMP there is no exit notification for a process that is not our child.
+    const watch = setInterval(() => {
+      if (!pid || !isRunningPid(pid)) {
+        clearInterval(watch);
+        void this.finish(null, null, true);
+      }
+    }, 500);
+    watch.unref();
+  }
+
+  private async finish(code: number | null, signal: string | null, statusUnknown: boolean): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    this.consoleSock?.destroy();
+    const facts = { code, signal, requested: this.requested, ...(this.shutdownReason ? { shutdownReason: this.shutdownReason } : {}), ...(this.requested && this.stopStep ? { stopStep: this.stopStep } : {}) };
+    const crash = isCrash(facts);
+    const record: ExitRecord = {
+      at: new Date().toISOString(),
+      ...facts,
+      summary: summariseExit({ ...facts, statusUnknown }),
+    };
+    if (crash) {
+      const tail = qemuErrorLines(readTail(this.record.plan.paths.stderrLog, 4096), 5);
+      if (tail) record.stderrTail = tail;
+    }
+    this.record.lastExit = record;
+    delete this.record.stopRequestedAt;
+    this.record.state = nextState(this.record.state, { type: 'exited', ...facts });
+    this.emit(
+      makeEvent(crash ? 'error' : 'lifecycle', crash ? 'crashed' : 'exited', record.summary, {
+        code,
+        signal,
+        ...(record.shutdownReason ? { shutdownReason: record.shutdownReason } : {}),
+        requested: record.requested,
+        ...(record.stopStep ? { stopStep: record.stopStep } : {}),
+        ...(crash ? { consoleTail: lastLines(readTail(this.record.plan.paths.consoleLog, 2048), 10) } : {}),
+      }),
+    );
+    rmSync(this.record.plan.paths.runtimeDir, { recursive: true, force: true });
+    this.persist();
+    const q = this.qmp;
+    this.qmp = undefined;
+    if (q) void q.close();
+    this.resolveExit(record);
+  }
+
+  private tick(): void {
+    const pid = this.record.pid;
+    if (!pid || this.ended || !isLive(this.record.state)) return;
+    const now = readCpu(pid);
+    if (now) {
+      if (this.lastCpu) {
+        const sample: StatsSample = { at: now.reading.at, cpuPercent: cpuPercent(this.lastCpu, now.reading), rssBytes: now.rssBytes };
+        this.history = pushBounded(this.history, sample);
+        this.hooks.stats(this.name, sample);
+      }
+      this.lastCpu = now.reading;
+    }
+    void this.rotateLogs();
+  }
+
+  private async rotateLogs(): Promise<void> {
+    if (this.rotating) return;
+    this.rotating = true;
+    try {
+      for (const path of [this.record.plan.paths.consoleLog, this.record.plan.paths.stderrLog]) {
+        const r = await rotateIfNeeded(path, this.opts.logMaxBytes ?? LOG_MAX_BYTES);
+        if (r.rotated) this.emit(makeEvent('lifecycle', 'log-rotated', `rotated ${path}: ${r.archived} bytes moved to ${path}.1`, { path, bytes: r.archived }));
+        else if ('unsupported' in r && !this.rotationWarned) {
+          this.rotationWarned = true;
+          this.emit(makeEvent('error', 'log-rotation-unsupported', `cannot rotate ${path} without losing bytes (${r.unsupported}); the log keeps growing`, { path }));
+        }
+      }
+    } catch (err) {
+      this.emit(makeEvent('error', 'log-rotation-failed', `log rotation failed: ${(err as Error).message}`));
+    } finally {
+      this.rotating = false;
+    }
+  }
+
+  private consoleConnection(): Promise<Socket> {
+    if (this.consoleSock && !this.consoleSock.destroyed) return Promise.resolve(this.consoleSock);
+    return new Promise((resolve, reject) => {
+      const s = createConnection({ path: this.record.plan.paths.consoleSocket });
+      s.once('connect', () => {
+        // QEMU sends console output to the connected client too. It must be drained, or a full socket
+        // buffer would stall the guest's serial output (and the log file with it). The log has it all.
+        s.on('data', () => undefined);
+        this.consoleSock = s;
+        resolve(s);
+      });
+      s.once('error', (err) => reject(new VmdeskError('VM_NOT_RUNNING', `cannot connect to the console of ${this.name}: ${err.message}`)));
+      s.on('close', () => {
+        if (this.consoleSock === s) this.consoleSock = undefined;
+      });
+    });
+  }
+}
+
+/** A readable message for a QMP event. Pure. */
+export function qmpEventMessage(event: string, data: Record<string, unknown>): string {
+  switch (event) {
+    case 'SHUTDOWN':
+      return `QEMU shutdown (${String(data.reason ?? 'unknown reason')})`;
+    case 'POWERDOWN':
+      return 'ACPI power button pressed';
+    case 'STOP':
+      return 'VM paused';
+    case 'RESUME':
+      return 'VM resumed';
+    case 'RESET':
+      return `VM reset (${String(data.reason ?? 'unknown reason')})`;
+    case 'GUEST_PANICKED':
+      return 'the guest kernel panicked';
+    default:
+      return `QMP event ${event}`;
+  }
+}
