@@ -4,11 +4,10 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSupervisor } from '../../src/main/supervisor/supervisor';
 import type { SupervisorApi } from '../../src/main/supervisor/api';
-import { DEFAULT_DRIVER_CONFIG } from '../../src/shared/driver-config';
 import type { VmInfo } from '../../src/shared/vm';
 import { killTracked, trackDir, trackPid } from '../helpers/cleanup';
 import { guestDisk, guestMarkers } from '../helpers/guest';
-import { guestPlanner, guestTask } from '../helpers/guest-plan';
+import { guestDriverConfig, guestTask } from '../helpers/guest-plan';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
 import { waitFor } from '../helpers/wait-for';
 
@@ -20,7 +19,7 @@ let info: VmInfo;
 beforeAll(async () => {
   t = makeTempHome();
   trackDir(t.runtimeDir);
-  sup = createSupervisor({ home: t.home, env: t.env, driverConfig: () => DEFAULT_DRIVER_CONFIG, planner: guestPlanner, statsIntervalMs: 500 });
+  sup = createSupervisor({ home: t.home, env: t.env, driverConfig: () => guestDriverConfig, statsIntervalMs: 500 });
   info = await sup.start({ task: guestTask('web', guestDisk, { disposable: true }), taskDir: t.home });
   trackPid(info.pid);
 });

@@ -9,6 +9,8 @@ import type { ExitRecord, StatsSample, VmEvent, VmInfo } from '../../shared/vm';
 import { GuestAgentClient, QmpClient, QmpTimeoutError } from '../qmp/index';
 import { runtimeBase, vmPaths, vmsDir } from '../store/paths';
 import type { DestroyOptions, StartSource, StopOptions, StopResult, SupervisorApi, SupervisorEvents } from './api';
+import { assignHostPorts } from '../driver/plan';
+import { defaultPlanner } from './default-planner';
 import { appendEvent, readEvents } from './events-log';
 import { followFile } from './file-follower';
 import { acquireLock, type VmLock } from './lock';
@@ -22,16 +24,16 @@ import { isLive } from './state-machine';
 import { listRecordNames, quarantineRecord, readRecord, writeRecord, type StateRecord } from './state-record';
 import { makeEvent, VmSession } from './vm-session';
 
-/** Turns a start source into a plan. `hostPorts` overrides the task's host ports (0s resolved at start). */
-export type Planner = (source: StartSource, opts: { uuid: string; hostPorts?: Record<string, number>; driverConfig: DriverConfig; home: string; env: NodeJS.ProcessEnv }) => Promise<Plan>;
+/** Turns a start source into a plan (the driver's planTask; see default-planner.ts). */
+export type Planner = (source: StartSource, opts: { uuid: string; driverConfig: DriverConfig; home: string; env: NodeJS.ProcessEnv }) => Promise<Plan>;
 
 /** Options of createSupervisor. */
 export interface SupervisorOptions {
   home: string;
   env?: NodeJS.ProcessEnv;
   driverConfig: () => DriverConfig | Promise<DriverConfig>;
-  /** How plans are made: the driver's planTask (default-planner.ts). */
-  planner: Planner;
+  /** How plans are made (default: the driver's planTask, default-planner.ts). */
+  planner?: Planner;
   statsIntervalMs?: number;
   logMaxBytes?: number;
   /** Deadline for QEMU to open its QMP socket at start (default 30 s). */
@@ -146,7 +148,8 @@ class Supervisor implements SupervisorApi {
 
       // Host ports: 0 becomes a free port; a fixed port already in use is refused before QEMU starts.
       const hostPorts = await resolveHostPorts(plan.ports);
-      if (plan.ports.some((p) => p.host !== hostPorts[p.label])) plan = await this.makePlan(source, { uuid, hostPorts });
+      const picked = Object.fromEntries(plan.ports.filter((p) => p.host === 0).map((p) => [p.label, hostPorts[p.label]!]));
+      if (Object.keys(picked).length > 0) plan = assignHostPorts(plan, picked);
 
       mkdirSync(vmDir, { recursive: true, mode: 0o700 });
       mkdirSync(runtimeBase(this.env), { recursive: true, mode: 0o700 });
@@ -294,9 +297,9 @@ class Supervisor implements SupervisorApi {
     return `${vmsDir(this.opts.home)}/${name}`;
   }
 
-  private async makePlan(source: StartSource, o: { uuid: string; hostPorts?: Record<string, number> }): Promise<Plan> {
+  private async makePlan(source: StartSource, o: { uuid: string }): Promise<Plan> {
     const driverConfig = await this.opts.driverConfig();
-    return this.opts.planner(source, { ...o, driverConfig, home: this.opts.home, env: this.env });
+    return (this.opts.planner ?? defaultPlanner)(source, { ...o, driverConfig, home: this.opts.home, env: this.env });
   }
 
   private sessionOptions() {
