@@ -1,6 +1,7 @@
 // One real guest, several honest assertions on it: boot to the ready marker, HTTP through a forwarded port,
 // guest agent ping/ifaces/exec, console input, stats, then a graceful stop that ends by guest shutdown.
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSupervisor } from '../../src/main/supervisor/supervisor';
 import type { SupervisorApi } from '../../src/main/supervisor/api';
@@ -15,8 +16,11 @@ const markers = guestMarkers();
 let t: TempHome;
 let sup: SupervisorApi;
 let info: VmInfo;
+const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+let imageHashBefore: string;
 
 beforeAll(async () => {
+  imageHashBefore = sha256(guestDisk);
   t = makeTempHome();
   trackDir(t.runtimeDir);
   sup = createSupervisor({ home: t.home, env: t.env, driverConfig: () => guestDriverConfig, statsIntervalMs: 500 });
@@ -98,5 +102,15 @@ describe('a real guest under the supervisor', () => {
     const log = readFileSync(`${t.home}/vms/web/console.log`, 'utf8');
     expect(log).toContain(markers.ready);
     expect(log).toContain('power button, powering off');
+  });
+
+  it('destroys the disposable VM: overlay gone, image byte-identical, logs kept', async () => {
+    const overlay = `${t.home}/vms/web/overlay.qcow2`;
+    expect(existsSync(overlay)).toBe(true);
+    await sup.destroy('web');
+    expect(existsSync(overlay)).toBe(false);
+    expect(existsSync(`${t.home}/vms/web/console.log`)).toBe(true);
+    expect(sha256(guestDisk)).toBe(imageHashBefore);
+    expect((await sup.list()).map((v) => v.name)).not.toContain('web');
   });
 });

@@ -5,6 +5,16 @@ import { doctorCommand } from './doctor';
 import { importCommand } from './import';
 import { exportCommand } from './export';
 import { nomadCommand } from './nomad';
+import { runCommand } from './run';
+import { startCommand } from './start';
+import { lsCommand } from './ls';
+import { inspectCommand } from './inspect';
+import { logsCommand } from './logs';
+import { stopCommand } from './stop';
+import { rmCommand } from './rm';
+import { eventsCommand } from './events';
+import { statsCommand } from './stats';
+import { agentCommand } from './agent';
 
 /** The registered commands. */
 export const commands: Command[] = [
@@ -13,4 +23,14 @@ export const commands: Command[] = [
   importCommand,
   exportCommand,
   nomadCommand,
+  runCommand,
+  startCommand,
+  lsCommand,
+  inspectCommand,
+  logsCommand,
+  stopCommand,
+  rmCommand,
+  eventsCommand,
+  statsCommand,
+  agentCommand,
 ];

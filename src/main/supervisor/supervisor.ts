@@ -131,6 +131,7 @@ class Supervisor implements SupervisorApi {
     let createdDir = false;
     let spawned: SpawnedQemu | undefined;
     let qmp: QmpClient | undefined;
+    let began = false; // set once this start writes its own record: only then is there anything to undo
     try {
       const existing = readRecord(vmDir);
       if (existing.ok) {
@@ -151,6 +152,7 @@ class Supervisor implements SupervisorApi {
       const picked = Object.fromEntries(plan.ports.filter((p) => p.host === 0).map((p) => [p.label, hostPorts[p.label]!]));
       if (Object.keys(picked).length > 0) plan = assignHostPorts(plan, picked);
 
+      began = true;
       mkdirSync(vmDir, { recursive: true, mode: 0o700 });
       mkdirSync(runtimeBase(this.env), { recursive: true, mode: 0o700 });
       rmSync(plan.paths.runtimeDir, { recursive: true, force: true });
@@ -197,11 +199,15 @@ class Supervisor implements SupervisorApi {
       session.markReady(status.running);
       this.recordEvent(name, makeEvent('lifecycle', 'running', `QEMU running (pid ${spawned.pid}, status ${status.status})`, { pid: spawned.pid, uuid }));
       session.startTimers();
-      void this.probeAgent(session);
+      // No agent probe here: the guest has not booted yet; the status stays "unknown" until an agent call.
       return session.info();
     } catch (err) {
-      await this.undoStart(plan, spawned, qmp, previous, createdDir);
-      this.sessions.delete(name);
+      if (began) {
+        await this.undoStart(plan, spawned, qmp, previous, createdDir);
+        this.sessions.delete(name);
+      } else if (!dirExisted) {
+        rmSync(vmDir, { recursive: true, force: true }); // only the lock was created
+      }
       if (err instanceof VmdeskError) throw err;
       throw new VmdeskError('START_FAILED', `starting ${name} failed: ${(err as Error).message}`);
     } finally {

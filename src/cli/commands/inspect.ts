@@ -1,0 +1,24 @@
+// `vmdesk inspect NAME [--json]`: state, pid, uuid, uptime, ports, guest agent, last exit.
+import { formatInspect } from '../format';
+import { oneName, parseCli, printJson, reportError, withSupervisor } from '../context';
+import type { Command } from '../command';
+
+/** The `inspect` command. */
+export const inspectCommand: Command = {
+  name: 'inspect',
+  summary: 'Show one VM: state, pid, uuid, uptime, ports, guest agent, last exit',
+  usage: 'vmdesk inspect NAME [--json]',
+  async run(args, io) {
+    const { values, positionals } = parseCli(args, { json: { type: 'boolean' } });
+    const json = values.json === true;
+    const name = oneName(positionals);
+    try {
+      const vm = await withSupervisor((sup) => sup.inspect(name));
+      if (json) printJson(io, { vm });
+      else io.out(formatInspect(vm));
+      return 0;
+    } catch (err) {
+      return reportError(io, 'inspect', err, json);
+    }
+  },
+};

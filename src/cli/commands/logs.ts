@@ -1,0 +1,51 @@
+// `vmdesk logs NAME [-f] [--stderr]`: the serial console log (or QEMU's stderr), whole, then optionally followed.
+import { existsSync } from 'node:fs';
+import { VmdeskError } from '../../shared/errors';
+import { vmdeskHome, vmPaths } from '../../main/store/paths';
+import { followFile } from '../../main/supervisor/file-follower';
+import { readLog } from '../../main/supervisor/log-read';
+import { oneName, parseCli, reportError, withSupervisor } from '../context';
+import type { Command } from '../command';
+
+const LIVE = ['starting', 'running', 'paused', 'stopping'];
+
+/** The `logs` command. */
+export const logsCommand: Command = {
+  name: 'logs',
+  summary: "Print a VM's serial console log (--stderr: QEMU's stderr); -f follows it until the VM exits",
+  usage: 'vmdesk logs NAME [-f|--follow] [--stderr]',
+  async run(args, io) {
+    const { values, positionals } = parseCli(args, { follow: { type: 'boolean', short: 'f' }, stderr: { type: 'boolean' } });
+    const name = oneName(positionals);
+    try {
+      const vm = await withSupervisor((sup) => sup.inspect(name).catch((err: unknown) => (err instanceof VmdeskError && err.code === 'VM_NOT_FOUND' ? undefined : Promise.reject(err))));
+      const paths = vmPaths(vmdeskHome(), name, { disposable: false, guestAgent: false });
+      const path = values.stderr ? paths.stderrLog : paths.consoleLog;
+      if (!vm && !existsSync(paths.vmDir)) throw new VmdeskError('VM_NOT_FOUND', `no VM named "${name}" (see \`vmdesk ls\`)`);
+      // Raw bytes, as QEMU wrote them (the guest's escape sequences included).
+      const write = (chunk: Buffer) => io.out(chunk.toString('utf8'));
+      const end = await readLog(path, write);
+      if (!values.follow || !vm || !LIVE.includes(vm.state)) return 0;
+      await new Promise<void>((resolve) => {
+        const follower = followFile(path, write, { fromOffset: end });
+        const finish = () => {
+          clearInterval(check);
+          process.off('SIGINT', finish);
+          follower.stop();
+          resolve();
+        };
+        // Ends when the VM is no longer live (checked once a second from its record and pid) or on Ctrl-C.
+        const check = setInterval(() => {
+          void withSupervisor((sup) => sup.inspect(name)).then(
+            (v) => !LIVE.includes(v.state) && setTimeout(finish, 200),
+            () => finish(),
+          );
+        }, 1_000);
+        process.once('SIGINT', finish);
+      });
+      return 0;
+    } catch (err) {
+      return reportError(io, 'logs', err, false);
+    }
+  },
+};

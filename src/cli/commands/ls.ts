@@ -1,0 +1,24 @@
+// `vmdesk ls [--json]`: every VM with its state, pid, uptime and ports.
+import { formatPorts, formatTable, formatUptime } from '../format';
+import { parseCli, printJson, reportError, withSupervisor } from '../context';
+import type { Command } from '../command';
+
+/** The `ls` command. */
+export const lsCommand: Command = {
+  name: 'ls',
+  summary: 'List VMs with their state, pid, uptime and forwarded ports',
+  usage: 'vmdesk ls [--json]',
+  async run(args, io) {
+    const { values } = parseCli(args, { json: { type: 'boolean' } });
+    const json = values.json === true;
+    try {
+      const vms = await withSupervisor((sup) => sup.list());
+      if (json) printJson(io, { vms });
+      else if (vms.length === 0) io.out('no VMs\n');
+      else io.out(formatTable(['NAME', 'STATE', 'PID', 'UPTIME', 'PORTS'], vms.map((v) => [v.name, v.state, v.pid ? String(v.pid) : '-', formatUptime(v.uptimeMs), formatPorts(v.ports)])));
+      return 0;
+    } catch (err) {
+      return reportError(io, 'ls', err, json);
+    }
+  },
+};

@@ -1,0 +1,60 @@
+// Human output: aligned tables and readable durations, sizes and VM summaries. Pure.
+import type { PortForward } from '../shared/plan';
+import type { VmInfo } from '../shared/vm';
+
+/** Rows aligned in columns (header first), two spaces apart, no trailing spaces. */
+export function formatTable(header: string[], rows: string[][]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  return all.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+/** "3h04m", "2m05s", "12s". */
+export function formatUptime(ms: number | undefined): string {
+  if (ms === undefined) return '-';
+  const s = Math.floor(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h${String(m % 60).padStart(2, '0')}m`;
+  return `${Math.floor(h / 24)}d${String(h % 24).padStart(2, '0')}h`;
+}
+
+/** "123.4 MiB". */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(1)} ${units[u]}`;
+}
+
+/** "http 127.0.0.1:8080->80". */
+export function formatPorts(ports: PortForward[]): string {
+  return ports.length ? ports.map((p) => `${p.label} ${p.bind}:${p.host}->${p.guest}`).join(', ') : '-';
+}
+
+/** The `inspect` block: one "key  value" line per field, aligned. */
+export function formatInspect(vm: VmInfo): string {
+  const rows: Array<[string, string]> = [
+    ['name', vm.name],
+    ['state', vm.state],
+    ['pid', vm.pid ? String(vm.pid) : '-'],
+    ['uuid', vm.uuid ?? '-'],
+    ['started', vm.startedAt ?? '-'],
+    ['uptime', formatUptime(vm.uptimeMs)],
+    ['ports', formatPorts(vm.ports)],
+    ['guest agent', vm.agent],
+    ['disposable', vm.disposable ? 'yes' : 'no'],
+    ['task file', vm.taskFile ?? '-'],
+    ['last exit', vm.lastExit ? `${vm.lastExit.summary} at ${vm.lastExit.at}` : '-'],
+  ];
+  if (vm.lastExit?.stderrTail) rows.push(['qemu stderr', vm.lastExit.stderrTail.replace(/\n/g, '\n' + ' '.repeat(13))]);
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n';
+}
