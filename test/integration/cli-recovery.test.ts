@@ -5,7 +5,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+// Booting under TCG on 2 shared cores can take minutes when other tests load the machine.
+vi.setConfig({ testTimeout: 420_000, hookTimeout: 240_000 });
 import type { VmEvent, VmInfo } from '../../src/shared/vm';
 import { killTracked, pidsMentioning, trackDir, trackPid } from '../helpers/cleanup';
 import { json, vmdesk } from '../helpers/cli';

@@ -2,7 +2,10 @@
 // guest agent ping/ifaces/exec, console input, stats, then a graceful stop that ends by guest shutdown.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+// Booting under TCG on 2 shared cores can take minutes when other tests load the machine.
+vi.setConfig({ testTimeout: 420_000, hookTimeout: 240_000 });
 import { createSupervisor } from '../../src/main/supervisor/supervisor';
 import type { SupervisorApi } from '../../src/main/supervisor/api';
 import type { VmInfo } from '../../src/shared/vm';
@@ -46,7 +49,7 @@ describe('a real guest under the supervisor', () => {
     const seen: Buffer[] = [];
     const unsubscribe = sup.subscribeConsole('web', (c) => void seen.push(Buffer.from(c)), { fromOffset: 0 });
     try {
-      await waitFor('the ready marker', () => Buffer.concat(seen).includes(markers.ready), 120_000);
+      await waitFor('the ready marker', () => Buffer.concat(seen).includes(markers.ready), 400_000);
     } finally {
       unsubscribe();
     }
