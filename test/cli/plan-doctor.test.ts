@@ -80,7 +80,7 @@ describe('vmdesk plan', () => {
   it('malformed JSON is a clear error', async () => {
     const r = await vmdesk(['plan', await taskFile('broken.json', '{"name": "web",'), '--json']);
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.stdout).error.message).toMatch(/not valid JSON/);
+    expect(JSON.parse(r.stdout).error).toEqual({ code: 'INVALID_TASK', message: expect.stringMatching(/not valid JSON/), field: null });
   });
 
   it('--driver-config FILE applies the allowlist', async () => {

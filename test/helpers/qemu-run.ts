@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import type { Plan } from '../../src/shared/plan';
 
 const running = new Set<ChildProcess>();
@@ -51,14 +51,32 @@ export async function waitFor(cond: () => boolean, what: string, deadlineMs = 30
   }
 }
 
+/** Connects to a unix socket, retrying while it is bound but not yet listening (ECONNREFUSED) or not there yet. */
+async function connectWithRetry(path: string, deadlineMs = 30_000): Promise<Socket> {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      return await new Promise<Socket>((resolve, reject) => {
+        const s = connect(path);
+        s.once('connect', () => resolve(s));
+        s.once('error', reject);
+      });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if ((code !== 'ECONNREFUSED' && code !== 'ENOENT') || Date.now() > end) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
 /**
  * Connects to a QMP socket, negotiates capabilities, runs `commands` in order and returns their replies
  * (events skipped). A minimal client for tests; the product's QMP client lives in src/main/qmp.
  */
 export async function qmp(socketPath: string, commands: Array<{ execute: string; arguments?: unknown }>): Promise<unknown[]> {
   await waitFor(() => existsSync(socketPath), `QMP socket ${socketPath}`);
+  const sock = await connectWithRetry(socketPath);
   return new Promise((resolve, reject) => {
-    const sock = connect(socketPath);
     const replies: unknown[] = [];
     let buf = '';
     let greeted = false;

@@ -30,7 +30,8 @@ export const planCommand: Command = {
       return 0;
     } catch (err) {
       const data = toErrorData(err);
-      if (json) io.out(`${JSON.stringify({ ok: false, error: data })}\n`);
+      // The error always has the same keys; field is null when the error is not about one field.
+      if (json) io.out(`${JSON.stringify({ ok: false, error: { code: data.code, message: data.message, field: data.field ?? null } })}\n`);
       else io.err(`vmdesk plan: ${data.message}\n`);
       return err instanceof VmdeskError && data.code !== 'INTERNAL' ? 2 : 1;
     }
