@@ -142,6 +142,16 @@ describe('hostile task files fail with a clear error', () => {
     expect(plan.image).toMatchObject({ path: join(dir, 'ov.qcow2'), format: 'qcow2', backingFile: join(dir, 'disk.qcow2') });
   });
 
+  it('control: an image_paths entry that is a symlink counts by its real directory', async () => {
+    const dir = join(root, 'good3');
+    await mkdir(dir);
+    await symlink(outside, join(root, 'images-link'));
+    await writeFile(join(dir, 'task.json'), JSON.stringify(base({ image_path: join(root, 'images-link', 'other.qcow2') })));
+    const plan = await planTaskFile(join(dir, 'task.json'), { driverConfig: { ...DEFAULT_DRIVER_CONFIG, image_paths: [join(root, 'images-link')] }, home: join(root, 'home'), env: { ...process.env, VMDESK_RUNTIME_DIR: '/tmp/vd-h' } });
+    expect(plan.image.path).toBe(join(outside, 'other.qcow2'));
+    expect(plan.argv).toContain(`file.driver=file,file.filename=${join(outside, 'other.qcow2')},format=qcow2,id=vmdesk-disk0,if=ide`);
+  });
+
   it('control: a backing file inside image_paths is allowed', async () => {
     const dir = join(root, 'good2');
     await mkdir(dir);

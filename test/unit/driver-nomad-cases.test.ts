@@ -1,7 +1,7 @@
 // Nomad's own qemu driver test cases (drivers/qemu/driver_test.go) and every Nomad error phrase, with the
 // bugs DESIGN.md lists fixed.
 import { describe, expect, it } from 'vitest';
-import { checkArgs } from '../../src/main/driver/args-policy';
+import { checkArgs, classifyArgs } from '../../src/main/driver/args-policy';
 import { isAllowedImagePathLexically, isInsideDir } from '../../src/main/driver/image-policy';
 import { buildPlan } from '../../src/main/driver/plan';
 import { VmdeskError } from '../../src/shared/errors';
@@ -80,6 +80,21 @@ describe("Nomad's TestArgsAllowList", () => {
     expect(w).toHaveLength(2);
     expect(w[0]).toMatch(/-kernel \/boot\/vmlinuz" gives QEMU a host file/);
     expect(w[1]).toMatch(/-drive file=\/etc\/passwd/);
+  });
+});
+
+describe('classifyArgs (QEMU 7.2 option table)', () => {
+  it('tells options, their values and positional tokens apart', () => {
+    expect(classifyArgs(['-nodefaults', '-m', '512', 'disk.img', '--snapshot', '-drive', '-x', '-']).map((t) => [t.kind, t.option ?? null])).toEqual([
+      ['option', '-nodefaults'],
+      ['option', '-m'],
+      ['value', '-m'],
+      ['positional', null],
+      ['option', '-snapshot'],
+      ['option', '-drive'],
+      ['value', '-drive'],
+      ['positional', null],
+    ]);
   });
 });
 
