@@ -1,7 +1,7 @@
 // The VM's timeline, persisted as append-only JSON lines (<vmDir>/events.jsonl). Appends are single
 // write() calls with O_APPEND, so concurrent writers never interleave within a line; a torn last line
 // (a writer killed mid-write) is skipped on read.
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VmEvent } from '../../shared/vm';
 
@@ -33,9 +33,22 @@ export function parseEvents(text: string, limit = EVENTS_READ_LIMIT): VmEvent[] 
   return out.slice(-limit);
 }
 
+/** Bytes read from the end of events.jsonl at most (the newest events; the file itself is never loaded whole). */
+export const EVENTS_READ_MAX_BYTES = 2 * 1024 * 1024;
+
 /** Reads the newest `limit` events. */
 export function readEvents(vmDir: string, limit = EVENTS_READ_LIMIT): VmEvent[] {
   const path = eventsPath(vmDir);
   if (!existsSync(path)) return [];
-  return parseEvents(readFileSync(path, 'utf8'), limit);
+  const size = statSync(path).size;
+  if (size <= EVENTS_READ_MAX_BYTES) return parseEvents(readFileSync(path, 'utf8'), limit);
+  const buf = Buffer.alloc(EVENTS_READ_MAX_BYTES);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, buf, 0, buf.length, size - buf.length);
+  } finally {
+    closeSync(fd);
+  }
+  const text = buf.toString('utf8');
+  return parseEvents(text.slice(text.indexOf('\n') + 1), limit); // the first line is cut: drop it
 }

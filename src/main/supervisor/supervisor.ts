@@ -224,11 +224,16 @@ class Supervisor implements SupervisorApi {
   }
 
   async stop(name: string, o: StopOptions = {}): Promise<StopResult> {
+    await this.loadRecord(name); // VM_NOT_FOUND before any file is created
     const lock = await acquireLock(this.vmDir(name), 'stop');
     try {
       const session = await this.attach(name, lock);
       if (!session || session.isEnded) {
-        return { name, step: 'already-exited', durationMs: 0, info: await this.inspect(name) };
+        const info = await this.inspect(name);
+        if (info.state === 'lost') {
+          throw new VmdeskError('STOP_FAILED', `${name} is lost: its recorded QEMU (pid ${info.pid}) cannot be verified, so vmdesk will not signal it; check the process yourself, then \`vmdesk rm ${name}\` forgets the VM`);
+        }
+        return { name, step: 'already-exited', durationMs: 0, info };
       }
       const r = await session.stop(o);
       return { name, step: r.step, durationMs: r.durationMs, info: session.info() };
@@ -443,7 +448,7 @@ class Supervisor implements SupervisorApi {
       throw err;
     }
     this.sessions.set(name, session);
-    if (record.state === 'starting') session.markReady(status.running);
+    session.syncStatus(status.running);
     this.recordEvent(name, makeEvent('lifecycle', 'reattached', `re-attached to QEMU pid ${pid} (uuid ${uuid}, status ${status.status})`, { pid, uuid, supervisorPid: process.pid }));
     session.startTimers();
     void this.probeAgent(session);

@@ -99,6 +99,12 @@ export class VmSession {
     this.apply({ type: 'qmp-ready', running });
   }
 
+  /** Brings a re-attached VM's state in line with query-status (it may have been paused meanwhile). */
+  syncStatus(running: boolean): void {
+    if (this.record.state === 'starting') this.markReady(running);
+    else this.apply({ type: 'qmp-event', event: running ? 'RESUME' : 'STOP' });
+  }
+
   /** Starts periodic stats (and log-size checks) while the VM lives. */
   startTimers(): void {
     const interval = this.opts.statsIntervalMs ?? STATS_INTERVAL_MS;
