@@ -75,3 +75,27 @@ describe('vmdesk export (CLI)', () => {
     expect(bad.stderr).toMatch(/--format must be hcl or json/);
   });
 });
+
+describe('vmdesk export of a VM the supervisor knows', () => {
+  it('uses the task in the VM\'s state record when its task file is gone', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { planTask } = await import('../../src/main/driver/prepare');
+    const { writeRecord } = await import('../../src/main/supervisor/state-record');
+    const { vmsDir } = await import('../../src/main/store/paths');
+    const { DEFAULT_DRIVER_CONFIG } = await import('../../src/shared/driver-config');
+    const home = join(dir, 'home');
+    const taskDir = join(dir, 'task');
+    await mkdir(taskDir, { recursive: true });
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(taskDir, 'web.qcow2'), '16M']);
+    const parsed = parseTask(taskFile);
+    if (!parsed.ok) throw new Error(parsed.message);
+    const plan = await planTask(parsed.task, taskDir, { driverConfig: DEFAULT_DRIVER_CONFIG, home, env: { ...process.env, VMDESK_RUNTIME_DIR: join(dir, 'rt') } });
+    const vmDir = join(vmsDir(home), 'web');
+    await mkdir(vmDir, { recursive: true });
+    writeRecord(vmDir, { version: 1, name: 'web', state: 'exited', uuid: '0c7a5f3e-8d3b-4c1e-9a51-2f4b6d8e0a11', plan, taskFile: join(taskDir, 'gone.json'), createdAt: new Date().toISOString() });
+    const r = await vmdesk('export', 'web', '--format', 'json');
+    expect(r.exitCode).toBe(0);
+    const job = JSON.parse(r.stdout);
+    expect(job.Job.TaskGroups[0].Tasks[0]).toMatchObject({ Config: { image_path: 'web.qcow2' }, Resources: { MemoryMB: 256, Cores: 2 }, KillTimeout: 20_000_000_000 });
+  });
+});

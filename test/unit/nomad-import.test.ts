@@ -275,3 +275,17 @@ describe('import: the driver validation with the image in place', () => {
     }
   });
 });
+
+describe('import: host facts when the image is not there yet', () => {
+  it('warns (not fails) when this host lacks KVM or the emulator, as the fingerprint says', async () => {
+    const { fingerprintHost, hostFacts } = await import('../../src/main/driver/fingerprint');
+    const host = hostFacts(await fingerprintHost());
+    const text = fixture('port-map-list.hcl').replace('image_path = "local/listy.qcow2"', 'image_path = "local/listy.qcow2"\n        accelerator = "kvm"\n        emulator = "riscv64"');
+    const r = await importJobText(text, { outDir: '/srv/vms', home: '/nonexistent', driverConfig: DEFAULT_DRIVER_CONFIG });
+    expect(r.ok).toBe(true);
+    const hostWarnings = r.diagnostics.filter((d) => d.kind === 'host');
+    expect(hostWarnings.every((d) => d.severity === 'warning')).toBe(true);
+    expect(hostWarnings.some((d) => /accelerator "kvm" is not usable/.test(d.message))).toBe(!host.kvmUsable);
+    expect(hostWarnings.some((d) => /qemu-system-riscv64 was not found/.test(d.message))).toBe(host.emulators.riscv64 === undefined);
+  });
+});

@@ -9,6 +9,7 @@ import { normaliseEmulator, parseTask, taskToFile, type Task, type TaskFile } fr
 import { checkArgs } from '../driver/args-policy';
 import { realpathOrUndefined } from '../driver/image-inspect';
 import { imagePathSyntaxProblem, isAllowedImagePath, isAllowedImagePathLexically, isInsideDir } from '../driver/image-policy';
+import { fingerprintHost, hostFacts } from '../driver/fingerprint';
 import { planTask } from '../driver/prepare';
 import type { Diagnostic } from './diagnostics';
 import { mapJob, type MappedTask } from './map-job';
@@ -23,6 +24,8 @@ export interface ImportOptions {
   driverConfig: DriverConfig;
   /** $VMDESK_HOME (the driver's full plan of a task whose image is in place needs it). */
   home: string;
+  /** Warn about host facts (emulator on PATH, KVM) when the task cannot be planned yet (default true). */
+  hostCheck?: boolean;
   /** For tests: a fixed NOMAD_ALLOC_ID and fixed host ports. */
   allocId?: () => string;
   pickHostPort?: (label: string) => number;
@@ -152,9 +155,20 @@ async function validateMapped(m: MappedTask, opts: ImportOptions, out: Diagnosti
     }
     if (real !== undefined && existsSync(taskDir)) {
       await planTask(task, taskDir, { driverConfig: dc, home: opts.home });
-    } else if (real === undefined) {
-      const fromArtifact = m.artifactDestinations.some((d) => isInsideDir(wanted, join(taskDir, d)));
-      if (!fromArtifact) warning('image', `no image at ${wanted} yet and no artifact brings one: put the image there before starting the VM`, 'config.image_path');
+    } else {
+      if (real === undefined && !m.artifactDestinations.some((d) => isInsideDir(wanted, join(taskDir, d)))) {
+        warning('image', `no image at ${wanted} yet and no artifact brings one: put the image there before starting the VM`, 'config.image_path');
+      }
+      // Without the image the full plan cannot run; the host facts it would check are still worth a warning.
+      if (opts.hostCheck !== false) {
+        const host = hostFacts(await fingerprintHost());
+        if (host.emulators[task.config.emulator] === undefined) {
+          warning('host', `qemu-system-${task.config.emulator} was not found on PATH; install QEMU for this emulator (run \`vmdesk doctor\` for how)`, 'config.emulator');
+        }
+        if (task.config.accelerator === 'kvm' && !host.kvmUsable) {
+          warning('host', 'accelerator "kvm" is not usable on this host; change config.accelerator to "tcg" to run it here', 'config.accelerator');
+        }
+      }
     }
   } catch (err) {
     if (!(err instanceof VmdeskError)) throw err;
