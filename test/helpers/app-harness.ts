@@ -15,7 +15,7 @@
 // preload path comes from the window's webPreferences, so a wrong path in main fails here too.
 // Differences to Electron: the preload runs in the page's main world (no context isolation), and
 // navigation/window.open are not routed through the fake webContents (tested on the fake directly).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -76,7 +76,7 @@ export interface AppHarness extends MainHarness {
   browser: Browser;
   /** Page errors and console errors seen so far (CSP violations show up here). */
   pageErrors: string[];
-  /** Saves a screenshot to docs/screenshots/<name>.png; returns its path. */
+  /** Saves a screenshot (docs/screenshots/<name>.png when new or VMDESK_UPDATE_SCREENSHOTS=1); returns its path. */
   screenshot(name: string): Promise<string>;
 }
 
@@ -270,7 +270,12 @@ export async function launchApp(opts: AppHarnessOptions = {}): Promise<AppHarnes
       browser,
       pageErrors,
       async screenshot(name) {
-        const dir = join(root, 'docs', 'screenshots');
+        // docs/screenshots/ is committed: a run adds missing screens there, and refreshes existing ones only
+        // with VMDESK_UPDATE_SCREENSHOTS=1 (so `npm test` leaves the worktree clean); otherwise the fresh
+        // screenshot goes to test-results/screenshots/.
+        const docs = join(root, 'docs', 'screenshots');
+        const refresh = process.env.VMDESK_UPDATE_SCREENSHOTS === '1' || !existsSync(join(docs, `${name}.png`));
+        const dir = refresh ? docs : join(root, 'test-results', 'screenshots');
         mkdirSync(dir, { recursive: true });
         const path = join(dir, `${name}.png`);
         await page.screenshot({ path });
