@@ -1,13 +1,113 @@
 // The Electron main process: a table of contents of setup steps.
-import { app } from 'electron';
-import { createMainWindow } from './window/main-window';
+//   1. single-instance lock        2. settings store (electron-store, $VMDESK_HOME/settings.json)
+//   3. supervisor + recover()      4. app services (what each IPC channel does)
+//   5. IPC (sender gate, schemas)  6. window (sandboxed, CSP, no navigation)   7. quit flow
+import { app, BrowserWindow, dialog, ipcMain, shell } from 'electron';
+import { createAppServices, type AppServices } from './app/services';
+import { createElectronSettingsStore } from './app/electron-settings-store';
+import { isForwardedPortUrl } from './app/forwarded-port';
+import type { SettingsStore } from './app/settings-store';
+import { setupIpc } from './ipc/setup';
+import { vmdeskHome } from './store/paths';
+import { createSupervisor } from './supervisor/supervisor';
+import { defaultPlanner } from './supervisor/default-planner';
+import type { SupervisorApi } from './supervisor/api';
+import { createMainWindow, loadPage } from './window/main-window';
 import { pageLocation } from './window/page-location';
+import { setupQuitFlow } from './window/quit-flow';
 
 // The bundle is ESM (package.json "type": "module"): no __dirname; out/main is import.meta.dirname.
 const page = pageLocation(import.meta.dirname, process.env, app.isPackaged);
+let mainWindow: BrowserWindow | undefined;
+const log = (line: string) => process.stderr.write(`vmdesk: ${line}\n`);
 
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
-  void app.whenReady().then(() => createMainWindow(page, () => {}));
+if (setupSingleInstance()) {
+  void app
+    .whenReady()
+    .then(start)
+    .catch((err: Error) => {
+      dialog.showErrorBox('vmdesk could not start', err.message);
+      app.exit(1);
+    });
+}
+
+async function start(): Promise<void> {
+  const home = vmdeskHome();
+  const settings = setupSettings(home);
+  const supervisor = await setupSupervisor(home, settings);
+  const services = setupServices(home, settings, supervisor);
+  const disposeIpc = setupIpc({ ipcMain, services, window: () => mainWindow, pageUrl: page.url, log });
+  mainWindow = setupWindow(services);
+  setupQuitFlow({
+    services,
+    settings,
+    window: () => mainWindow,
+    log,
+    shutdown: async () => {
+      disposeIpc();
+      services.close();
+      await supervisor.close();
+    },
+  });
+  await loadPage(mainWindow, page);
+}
+
+/** One vmdesk per user session: a second launch focuses the first window. */
+function setupSingleInstance(): boolean {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return false;
+  }
+  app.on('second-instance', () => {
+    if (mainWindow?.isMinimized()) mainWindow.restore();
+    mainWindow?.focus();
+  });
+  return true;
+}
+
+/** settings.json in $VMDESK_HOME, shared with the CLI (key `driver`). */
+function setupSettings(home: string): SettingsStore {
+  return createElectronSettingsStore(home);
+}
+
+/** The supervisor, re-attached to the VMs that kept running while the app was closed. */
+async function setupSupervisor(home: string, settings: SettingsStore): Promise<SupervisorApi> {
+  const supervisor = createSupervisor({ home, driverConfig: () => settings.get().driver, planner: defaultPlanner });
+  await supervisor.recover();
+  return supervisor;
+}
+
+/** What each IPC channel does, with the native file dialog and the system browser injected. */
+function setupServices(home: string, settings: SettingsStore, supervisor: SupervisorApi): AppServices {
+  return createAppServices({
+    home,
+    settings,
+    supervisor,
+    async showOpenImageDialog() {
+      const options = {
+        title: 'Choose a VM image',
+        properties: ['openFile' as const],
+        filters: [
+          { name: 'Disk images', extensions: ['qcow2', 'img', 'raw', 'vdi', 'vhd', 'vhdx', 'vpc'] },
+          { name: 'All files', extensions: ['*'] },
+        ],
+      };
+      const r = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
+    async showSaveDialog(defaultName) {
+      const options = { title: 'Save the Nomad job', defaultPath: defaultName };
+      const r = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+      return r.canceled || !r.filePath ? null : r.filePath;
+    },
+    openExternal: (url) => shell.openExternal(url),
+  });
+}
+
+/** The window; links the page opens go to the system browser only when they are a running VM's forwarded port. */
+function setupWindow(services: AppServices): BrowserWindow {
+  return createMainWindow(page, (url) => {
+    if (isForwardedPortUrl(url, services.knownVms())) void shell.openExternal(url);
+    else log(`blocked opening ${url}: not a forwarded port of a running VM`);
+  });
 }

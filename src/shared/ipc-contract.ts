@@ -7,7 +7,7 @@ import type { ImageInfo, PortForward } from './plan';
 import type { Settings } from './settings';
 import type { TaskFile } from './task';
 import type { StatsSample, VmEvent, VmInfo } from './vm';
-import { VM_NAME_PATTERN } from './limits';
+import { TASK_FILE_MAX_BYTES, VM_NAME_PATTERN } from './limits';
 import { strictObject } from './schema-helpers';
 
 /** What every invoke resolves to: errors cross IPC as data with a stable code. */
@@ -42,6 +42,58 @@ export interface LogPage {
   nextOffset: number;
   /** Current size of the file. */
   size: number;
+}
+
+/** One finding of a Nomad job import (what vmdesk changed, could not carry over, or refused). */
+export interface ImportDiagnostic {
+  severity: 'error' | 'warning' | 'info';
+  /** Stable kind: artifact, template, port, network, image, invalid, syntax, ... */
+  kind: string;
+  message: string;
+  /** The Nomad task it concerns. */
+  task?: string;
+  line?: number;
+  column?: number;
+  path?: string;
+  source?: string;
+}
+
+/** What importing a Nomad job did: the VMs it created (none unless every selected task was valid). */
+export interface ImportJobResult {
+  ok: boolean;
+  job?: { name: string; format: 'hcl' | 'json' };
+  /** Names of the VMs created. */
+  vms: string[];
+  diagnostics: ImportDiagnostic[];
+}
+
+/** A VM exported as a Nomad job. */
+export interface ExportJobResult {
+  text: string;
+  format: 'hcl' | 'json';
+  /** Things the user should know about the exported job. */
+  notes: string[];
+  /** Where the job was written (`save`), or null when the save dialog was cancelled. */
+  savedTo?: string | null;
+}
+
+/** One step of a Nomad submission (never carries the token). */
+export type NomadSubmitEvent =
+  | { kind: 'registered'; jobId: string; evalId: string; warnings: string }
+  | { kind: 'evaluation'; evalId: string; status: string; description: string }
+  | { kind: 'placement-failed'; group: string; detail: string }
+  | { kind: 'allocation'; allocId: string; clientStatus: string; node?: string }
+  | { kind: 'task-event'; allocId: string; task: string; time: string; type: string; message: string }
+  | { kind: 'task-state'; allocId: string; task: string; state: string; failed: boolean };
+
+/** How a Nomad submission ended. */
+export interface NomadSubmitResult {
+  jobId: string;
+  evalId: string;
+  allocId?: string;
+  /** running / failed / timeout, or registered (with `detach`). */
+  outcome: 'running' | 'failed' | 'timeout' | 'registered';
+  reason?: string;
 }
 
 /** Every invoke channel. Channel name on the wire: `vmdesk:<key>`. */
@@ -89,6 +141,49 @@ export const invokeContract = {
   doctor: invoke<DoctorReport>()(none),
   /** Opens a forwarded port's URL in the system browser; only http(s) to a port this VM forwards. */
   openForwardedPort: invoke<void>()(strictObject({ name: vmName, label: z.string().max(63) })),
+  /**
+   * Imports the qemu tasks of a Nomad job (HCL2 or API JSON text) as VMs, each in its own task directory.
+   * All or nothing: nothing is written unless every selected task is valid. `only`: one task (name or group/task).
+   */
+  importJob: invoke<ImportJobResult>()(
+    strictObject({ text: z.string().min(1).max(TASK_FILE_MAX_BYTES), only: z.string().min(1).max(200).optional() }),
+  ),
+  /**
+   * The VM as a Nomad job (HCL2 or API JSON) that runs it on a current Nomad. `artifactUrl`: where Nomad fetches
+   * the image. `save`: also ask for a file with the native save dialog and write it (`savedTo`, null if cancelled).
+   */
+  exportJob: invoke<ExportJobResult>()(
+    strictObject({
+      name: vmName,
+      format: z.enum(['hcl', 'json']),
+      artifactUrl: z
+        .string()
+        .max(4096)
+        .regex(/^[a-z][a-z0-9+.-]*::?\S+$/i, { error: 'an artifact URL Nomad understands (https://..., s3::..., git::...)' })
+        .optional(),
+      save: z.boolean().optional(),
+    }),
+  ),
+  /**
+   * Runs the VM on a Nomad cluster: exports it as a job, registers it (POST /v1/jobs) and follows the evaluation
+   * and allocation until the task runs or fails (progress via `nomadSubmit`). Unset target fields come from
+   * NOMAD_ADDR / NOMAD_TOKEN / NOMAD_NAMESPACE / NOMAD_REGION as the nomad CLI reads them. The token is never stored.
+   */
+  submitJob: invoke<NomadSubmitResult>()(
+    strictObject({
+      name: vmName,
+      address: z.string().max(2048).optional(),
+      token: z.string().max(4096).optional(),
+      namespace: z.string().max(128).optional(),
+      region: z.string().max(128).optional(),
+      artifactUrl: z
+        .string()
+        .max(4096)
+        .regex(/^[a-z][a-z0-9+.-]*::?\S+$/i, { error: 'an artifact URL Nomad understands (https://..., s3::..., git::...)' })
+        .optional(),
+      detach: z.boolean().optional(),
+    }),
+  ),
   /** Builds the small demo Linux image (progress via `demoProgress`); resolves to the new VM's name. */
   buildDemoImage: invoke<{ name: string }>()(none),
 } as const;
@@ -106,6 +201,8 @@ export interface EventContract {
    */
   consoleData: { name: string; data: string; offset: number; dropped?: number };
   demoProgress: { step: string; done: number; total: number };
+  /** Progress of a `submitJob` for VM `name`. */
+  nomadSubmit: { name: string; event: NomadSubmitEvent };
 }
 
 /** Names of the events, for the preload's allowlist. */
@@ -116,6 +213,7 @@ export const eventNames = [
   'vmStats',
   'consoleData',
   'demoProgress',
+  'nomadSubmit',
 ] as const satisfies ReadonlyArray<keyof EventContract>;
 
 /** An invoke channel's key. */

@@ -15,6 +15,8 @@ export interface FakeControl {
   singleInstanceLock: boolean;
   /** Next result of dialog.showOpenDialog. */
   openDialogResult: { canceled: boolean; filePaths: string[] };
+  /** Next result of dialog.showSaveDialog. */
+  saveDialogResult: { canceled: boolean; filePath?: string };
   /** Next result of dialog.showMessageBox. */
   messageBoxResult: { response: number; checkboxChecked: boolean };
   /** Every dialog.showMessageBox call's options. */
@@ -35,6 +37,7 @@ function defaultControl(): FakeControl {
   return {
     singleInstanceLock: true,
     openDialogResult: { canceled: true, filePaths: [] },
+    saveDialogResult: { canceled: true },
     messageBoxResult: { response: 2, checkboxChecked: false },
     messageBoxes: [],
     openedExternally: [],
@@ -285,6 +288,9 @@ export const session = { defaultSession: new FakeSession() };
 export const dialog = {
   async showOpenDialog(..._args: unknown[]): Promise<{ canceled: boolean; filePaths: string[] }> {
     return fakeControl.openDialogResult;
+  },
+  async showSaveDialog(..._args: unknown[]): Promise<{ canceled: boolean; filePath?: string }> {
+    return fakeControl.saveDialogResult;
   },
   async showMessageBox(...args: unknown[]): Promise<{ response: number; checkboxChecked: boolean }> {
     const options = (args.length > 1 ? args[1] : args[0]) as Record<string, unknown>;

@@ -1,13 +1,18 @@
 // The app's services: what each IPC channel does, as plain functions over the supervisor, the driver, the
 // task files and the settings store. No Electron here (native dialogs and the browser are injected), so the
 // whole table runs under plain Node: unit tests, and the browser harness that drives the renderer.
-import { open, realpath, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, sep } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { open, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { buildDemoImage, demoTask } from '../demo/demo-image';
 import type { Handlers } from '../ipc/dispatch';
 import type { SupervisorApi } from '../supervisor/api';
-import type { DoctorReport } from '../../shared/doctor';
-import type { ImageInfo } from '../../shared/plan';
-import type { LogPage, ValidationResult } from '../../shared/ipc-contract';
+import type { ExportJobResult, ImportDiagnostic, LogPage, ValidationResult } from '../../shared/ipc-contract';
+import { exportJob as exportNomadJob, toApiJson, toHcl } from '../nomad/export-job';
+import { resolveNomadTarget } from '../nomad/nomad-target';
+import { submitTask } from '../nomad/submit';
+import { importJobText } from '../nomad/import-job';
+import { writeAllOrNothing } from '../nomad/write-tasks';
 import { parseSettings, type Settings } from '../../shared/settings';
 import { parseTask, type TaskFile } from '../../shared/task';
 import { toErrorData, VmdeskError } from '../../shared/errors';
@@ -16,10 +21,8 @@ import { vmPaths } from '../store/paths';
 import type { AppEventSink } from './app-events';
 import type { SettingsStore } from './settings-store';
 import { forwardedPortUrl, isForwardedPortUrl } from './forwarded-port';
-import { listTaskNames, readTaskJson, removeTaskFile, taskExists, taskFilePath, tasksDir, writeTaskJson } from './task-store';
-
-/** Progress of a long operation (demo image build). */
-export type ProgressReport = (step: string, done: number, total: number) => void;
+import { inspectImageForForm, runDoctor, validateTaskForForm } from './driver-adapter';
+import { findTaskFile, listTaskNames, moveOwnDirTask, ownDirTaskFilePath, readTaskJson, removeTaskFile, taskExists, tasksDir, writeTaskJson } from './task-store';
 
 /** What the services need from the outside; Electron-specific parts are injected by src/main/index.ts. */
 export interface AppDeps {
@@ -28,16 +31,12 @@ export interface AppDeps {
   env?: NodeJS.ProcessEnv;
   supervisor: SupervisorApi;
   settings: SettingsStore;
-  /** The host report (`vmdesk doctor`). */
-  doctor(): Promise<DoctorReport>;
-  /** Format, size and backing file of an image. */
-  inspectImage(path: string): Promise<ImageInfo>;
   /** The native open-file dialog; null when cancelled. */
   showOpenImageDialog(): Promise<string | null>;
+  /** The native save-file dialog; null when cancelled. */
+  showSaveDialog(defaultName: string): Promise<string | null>;
   /** Opens a URL in the system browser (called only with checked forwarded-port URLs). */
   openExternal(url: string): Promise<void>;
-  /** Builds the demo image and writes its task file; resolves to the task (JSON form). Absent: not available. */
-  buildDemoImage?(progress: ProgressReport): Promise<TaskFile>;
 }
 
 /** The services: the IPC handler table plus what the app lifecycle needs. */
@@ -101,6 +100,8 @@ function definedOnlyInfo(name: string, taskFile: string, task: unknown): VmInfo 
 export function createAppServices(deps: AppDeps): AppServices {
   const { home, supervisor } = deps;
   const env = deps.env ?? process.env;
+  // The task directory must exist: it is where relative image paths resolve and an allowed image place.
+  mkdirSync(tasksDir(home), { recursive: true, mode: 0o700 });
   const sinks = new Set<AppEventSink>();
   const consoleSubs = new Map<string, () => void>();
   const known = new Map<string, VmInfo>();
@@ -135,7 +136,8 @@ export function createAppServices(deps: AppDeps): AppServices {
 
   /** The task file that defines `name`: the app's own, else the one the supervisor ran it from. */
   async function taskFileOf(name: string): Promise<string> {
-    if (await taskExists(home, name)) return taskFilePath(home, name);
+    const own = await findTaskFile(home, name);
+    if (own) return own;
     const info = await supervised(name);
     if (info?.taskFile) return info.taskFile;
     throw new VmdeskError('VM_NOT_FOUND', `no VM named "${name}"; create it first (or check the name)`);
@@ -144,10 +146,8 @@ export function createAppServices(deps: AppDeps): AppServices {
   async function infoOf(name: string): Promise<VmInfo> {
     const info = await supervised(name);
     if (info) return info;
-    if (await taskExists(home, name)) {
-      const file = taskFilePath(home, name);
-      return definedOnlyInfo(name, file, await readTaskJson(file).catch(() => undefined));
-    }
+    const file = await findTaskFile(home, name);
+    if (file) return definedOnlyInfo(name, file, await readTaskJson(file).catch(() => undefined));
     throw new VmdeskError('VM_NOT_FOUND', `no VM named "${name}"; create it first (or check the name)`);
   }
 
@@ -181,9 +181,8 @@ export function createAppServices(deps: AppDeps): AppServices {
       for (const r of records) known.set(r.name, r);
       const byName = new Map(records.map((r) => [r.name, r]));
       for (const name of await listTaskNames(home)) {
-        if (byName.has(name)) continue;
-        const file = taskFilePath(home, name);
-        byName.set(name, definedOnlyInfo(name, file, await readTaskJson(file).catch(() => undefined)));
+        const file = byName.has(name) ? undefined : await findTaskFile(home, name);
+        if (file) byName.set(name, definedOnlyInfo(name, file, await readTaskJson(file).catch(() => undefined)));
       }
       return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
     },
@@ -195,12 +194,13 @@ export function createAppServices(deps: AppDeps): AppServices {
     },
 
     async validateTask({ task }): Promise<ValidationResult> {
+      let driverConfig;
       try {
-        const plan = await supervisor.plan({ task, taskDir: tasksDir(home) });
-        return { ok: true, binary: plan.binary, argv: plan.argv, ports: plan.ports, warnings: plan.warnings };
+        driverConfig = currentSettings().driver;
       } catch (err) {
         return { ok: false, error: toErrorData(err) };
       }
+      return validateTaskForForm(task, { taskDir: tasksDir(home), home, driverConfig, env });
     },
 
     async saveTask({ task, previousName }) {
@@ -217,6 +217,7 @@ export function createAppServices(deps: AppDeps): AppServices {
       } else if (previousName === undefined && (await exists(name))) {
         throw new VmdeskError('VM_EXISTS', `a VM named "${name}" already exists; choose another name or edit that VM`, 'name');
       }
+      if (renaming) await moveOwnDirTask(home, previousName, name);
       const taskFile = await writeTaskJson(home, name, task);
       if (renaming) {
         await removeTaskFile(home, previousName);
@@ -349,7 +350,7 @@ export function createAppServices(deps: AppDeps): AppServices {
           'config.image_path',
         );
       }
-      return deps.inspectImage(path);
+      return inspectImageForForm(path, { taskDir: tasksDir(home), driverConfig: currentSettings().driver });
     },
 
     async pickImage() {
@@ -379,7 +380,7 @@ export function createAppServices(deps: AppDeps): AppServices {
       return currentSettings();
     },
 
-    doctor: () => deps.doctor(),
+    doctor: () => runDoctor(env),
 
     async openForwardedPort({ name, label }) {
       const info = await infoOf(name);
@@ -393,12 +394,88 @@ export function createAppServices(deps: AppDeps): AppServices {
       await deps.openExternal(url);
     },
 
-    async buildDemoImage() {
-      if (!deps.buildDemoImage) {
-        throw new VmdeskError('INTERNAL', 'building the demo image is not available in this build of vmdesk');
+    async importJob({ text, only }) {
+      const result = await importJobText(text, {
+        outDir: tasksDir(home),
+        driverConfig: currentSettings().driver,
+        home,
+        ...(only ? { only } : {}),
+      });
+      const clash = [];
+      for (const t of result.tasks) if (await exists(t.name)) clash.push(t.name);
+      const diagnostics: ImportDiagnostic[] = [...result.diagnostics];
+      for (const name of clash) {
+        diagnostics.push({ severity: 'error', kind: 'exists', message: `a VM named "${name}" already exists; rename or delete it first` });
       }
-      const task = await deps.buildDemoImage((step, done, total) => emit('demoProgress', { step, done, total }));
-      const name = (await handlers.saveTask({ task, previousName: undefined })).name;
+      const ok = result.ok && clash.length === 0;
+      if (ok) {
+        await writeAllOrNothing(result.tasks.map((t) => ({ path: t.taskFile, content: `${JSON.stringify(t.file, null, 2)}\n` })));
+        for (const t of result.tasks) await emitDefinition(t.name);
+      }
+      return {
+        ok,
+        ...(result.job ? { job: result.job } : {}),
+        vms: ok ? result.tasks.map((t) => t.name) : [],
+        diagnostics,
+      };
+    },
+
+    async exportJob({ name, format, artifactUrl, save }) {
+      const file = await taskFileOf(name);
+      const parsed = parseTask(await readTaskJson(file));
+      if (!parsed.ok) throw new VmdeskError('INVALID_TASK', `${file}: ${parsed.message}`, parsed.field);
+      const job = exportNomadJob(parsed.task, artifactUrl ? { artifactUrl } : {});
+      const text =
+        format === 'hcl'
+          ? toHcl(job, `Nomad job for vmdesk VM "${name}" (from ${file}), written by the vmdesk app.`)
+          : `${JSON.stringify(toApiJson(job), null, 2)}\n`;
+      const result: ExportJobResult = { text, format, notes: job.notes };
+      if (save) {
+        const target = await deps.showSaveDialog(`${name}.nomad.${format === 'hcl' ? 'hcl' : 'json'}`);
+        if (target) {
+          const temp = `${target}.tmp-${process.pid}`;
+          await writeFile(temp, text, { mode: 0o644 });
+          await rename(temp, target);
+        }
+        result.savedTo = target;
+      }
+      return result;
+    },
+
+    async submitJob({ name, address, token, namespace, region, artifactUrl, detach }) {
+      const file = await taskFileOf(name);
+      const parsed = parseTask(await readTaskJson(file));
+      if (!parsed.ok) throw new VmdeskError('INVALID_TASK', `${file}: ${parsed.message}`, parsed.field);
+      const target = resolveNomadTarget(
+        {
+          ...(address ? { address } : {}),
+          ...(token ? { token } : {}),
+          ...(namespace ? { namespace } : {}),
+          ...(region ? { region } : {}),
+        },
+        env,
+      );
+      // Nomad's own errors (NomadRequestError) are VmdeskErrors with code NOMAD_ERROR; the token is never in them.
+      return submitTask(parsed.task, target, {
+        onEvent: (event) => emit('nomadSubmit', { name, event }),
+        ...(artifactUrl ? { artifactUrl } : {}),
+        ...(detach ? { detach: true } : {}),
+      });
+    },
+
+    async buildDemoImage() {
+      // The demo VM gets its own task directory (tasks/<name>/): its disk sits next to its task file.
+      let name = 'demo';
+      for (let i = 2; await exists(name); i++) name = `demo-${i}`;
+      const dir = join(tasksDir(home), name);
+      try {
+        await buildDemoImage(dir, (step, done, total) => emit('demoProgress', { step, done, total }));
+        await writeAllOrNothing([{ path: ownDirTaskFilePath(home, name), content: `${JSON.stringify(demoTask(name), null, 2)}\n` }]);
+      } catch (err) {
+        await rm(dir, { recursive: true, force: true });
+        throw err;
+      }
+      await emitDefinition(name);
       return { name };
     },
   };

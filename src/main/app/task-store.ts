@@ -1,8 +1,10 @@
-// VM definitions made in the app, stored as ordinary task files: $VMDESK_HOME/tasks/<name>.json. A VM made in
-// the app runs with `vmdesk run $VMDESK_HOME/tasks/<name>.json`, and a task file run by the CLI shows up in
-// the app through the supervisor's records.
+// VM definitions made in the app, stored as ordinary task files: $VMDESK_HOME/tasks/<name>.json, or
+// $VMDESK_HOME/tasks/<name>/<name>.json for a task with its own directory (what `vmdesk import` writes, so
+// relative paths in it resolve there). A VM made in the app runs with `vmdesk run <that file>`, and a task
+// file run by the CLI shows up in the app through the supervisor's records.
+import type { Dirent } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { VM_NAME_PATTERN, TASK_FILE_MAX_BYTES } from '../../shared/limits';
 import { VmdeskError } from '../../shared/errors';
 
@@ -11,35 +13,54 @@ export function tasksDir(home: string): string {
   return join(home, 'tasks');
 }
 
-/** The task file of VM `name` (the name is checked, so it cannot leave the directory). */
+/** The flat task file of VM `name` (the name is checked, so it cannot leave the directory). */
 export function taskFilePath(home: string, name: string): string {
   if (!VM_NAME_PATTERN.test(name)) throw new VmdeskError('BAD_REQUEST', `"${name}" is not a valid VM name`);
   return join(tasksDir(home), `${name}.json`);
 }
 
-/** Names of the VMs defined in the tasks directory, sorted. */
-export async function listTaskNames(home: string): Promise<string[]> {
-  let entries: string[];
+/** The task file of VM `name` in its own directory (`tasks/<name>/<name>.json`). */
+export function ownDirTaskFilePath(home: string, name: string): string {
+  if (!VM_NAME_PATTERN.test(name)) throw new VmdeskError('BAD_REQUEST', `"${name}" is not a valid VM name`);
+  return join(tasksDir(home), name, `${name}.json`);
+}
+
+async function isFile(path: string): Promise<boolean> {
   try {
-    entries = await readdir(tasksDir(home));
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The existing task file of `name` (flat first, then its own directory), or undefined. */
+export async function findTaskFile(home: string, name: string): Promise<string | undefined> {
+  for (const file of [taskFilePath(home, name), ownDirTaskFilePath(home, name)]) {
+    if (await isFile(file)) return file;
+  }
+  return undefined;
+}
+
+/** Names of the VMs defined in the tasks directory (either layout), sorted. */
+export async function listTaskNames(home: string): Promise<string[]> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(tasksDir(home), { withFileTypes: true });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
-  return entries
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => f.slice(0, -'.json'.length))
-    .filter((n) => VM_NAME_PATTERN.test(n))
-    .sort();
+  const names = new Set<string>();
+  for (const e of entries) {
+    if (e.isFile() && e.name.endsWith('.json')) names.add(e.name.slice(0, -'.json'.length));
+    else if (e.isDirectory() && VM_NAME_PATTERN.test(e.name) && (await isFile(ownDirTaskFilePath(home, e.name)))) names.add(e.name);
+  }
+  return [...names].filter((n) => VM_NAME_PATTERN.test(n)).sort();
 }
 
-/** True when a task file exists for `name`. */
+/** True when a task file exists for `name` (either layout). */
 export async function taskExists(home: string, name: string): Promise<boolean> {
-  try {
-    return (await stat(taskFilePath(home, name))).isFile();
-  } catch {
-    return false;
-  }
+  return (await findTaskFile(home, name)) !== undefined;
 }
 
 /** Reads and JSON-decodes a task file (not validated: callers parse it). */
@@ -56,17 +77,26 @@ export async function readTaskJson(file: string): Promise<unknown> {
   }
 }
 
-/** Writes VM `name`'s task file atomically (temp file + rename), private to the user. */
+/** Writes VM `name`'s task file atomically (temp file + rename), private to the user; keeps its layout. */
 export async function writeTaskJson(home: string, name: string, task: unknown): Promise<string> {
-  const file = taskFilePath(home, name);
-  await mkdir(tasksDir(home), { recursive: true, mode: 0o700 });
+  const file = (await findTaskFile(home, name)) ?? taskFilePath(home, name);
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, `${JSON.stringify(task, null, 2)}\n`, { mode: 0o600 });
   await rename(tmp, file);
   return file;
 }
 
-/** Removes VM `name`'s task file (no error when it does not exist). */
+/** Removes VM `name`'s task file (no error when it does not exist); an own directory goes with it. */
 export async function removeTaskFile(home: string, name: string): Promise<void> {
   await rm(taskFilePath(home, name), { force: true });
+  await rm(join(tasksDir(home), name), { recursive: true, force: true });
+}
+
+/** Renames VM `from` to `to`: a flat file is rewritten by the caller; an own directory moves with its file. */
+export async function moveOwnDirTask(home: string, from: string, to: string): Promise<void> {
+  const file = await findTaskFile(home, from);
+  if (file !== ownDirTaskFilePath(home, from)) return;
+  await rename(join(tasksDir(home), from), join(tasksDir(home), to));
+  await rename(join(tasksDir(home), to, `${from}.json`), ownDirTaskFilePath(home, to));
 }

@@ -1,13 +1,10 @@
-// Creates the one vmdesk window with its security settings and loads the renderer.
+// Creates the one vmdesk window with its security settings, and loads the renderer into it.
 import { BrowserWindow, session } from 'electron';
 import type { PageLocation } from './page-location';
 import { hardenSession, hardenWebContents, secureWebPreferences } from './security';
 
-/** Creates and loads the main window; `onExternalLink` gets every URL the page tries to open. */
-export async function createMainWindow(
-  page: PageLocation,
-  onExternalLink: (url: string) => void,
-): Promise<BrowserWindow> {
+/** Creates the main window (not loaded yet: register IPC first); `onExternalLink` gets URLs the page tries to open. */
+export function createMainWindow(page: PageLocation, onExternalLink: (url: string) => void): BrowserWindow {
   hardenSession(session.defaultSession);
   const win = new BrowserWindow({
     width: 1200,
@@ -20,8 +17,12 @@ export async function createMainWindow(
   });
   hardenWebContents(win.webContents, { pageUrl: () => page.url, onExternalLink });
   win.once('ready-to-show', () => win.show());
+  return win;
+}
+
+/** Loads the renderer page (the built file, or the dev server in development). */
+export async function loadPage(win: BrowserWindow, page: PageLocation): Promise<void> {
   if (page.file) await win.loadFile(page.file);
   else await win.loadURL(page.url);
   if (page.dev) win.webContents.openDevTools({ mode: 'detach' });
-  return win;
 }
