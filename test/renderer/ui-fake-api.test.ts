@@ -55,13 +55,14 @@ describe('VM list', () => {
     expect(await dbRow.getByTestId('state-badge').textContent()).toBe('running');
     expect(await dbRow.textContent()).toMatch(/1h 02m/);
     const webRow = page.locator('[data-testid=vm-item][data-name=web]');
-    expect(await webRow.textContent()).toContain('8080→80');
     expect(await webRow.getByTestId('state-badge').textContent()).toBe('stopped');
+    expect(await webRow.textContent()).toContain('guest powered off');
 
     await webRow.getByTestId('list-start-stop').click();
     await expect.poll(() => webRow.getByTestId('state-badge').textContent()).toBe('running');
     expect((await fakeCalls(page, 'startVm'))[0]!.request).toEqual({ name: 'web' });
     expect(await webRow.getByTestId('list-start-stop').textContent()).toBe('Stop');
+    expect(await webRow.textContent()).toContain('8080→80');
     await done(page);
   });
 

@@ -34,7 +34,12 @@ export function EventsTab({ name }: { name: string }) {
                 </time>
               </div>
               <div className="timeline-message">{e.message}</div>
-              {e.data && Object.keys(e.data).length > 0 && <code className="timeline-data">{JSON.stringify(e.data)}</code>}
+              {e.data && Object.keys(e.data).length > 0 && (
+                <details className="timeline-details">
+                  <summary>Details</summary>
+                  <pre className="timeline-data">{JSON.stringify(e.data, null, 2)}</pre>
+                </details>
+              )}
             </div>
           </li>
         ))}

@@ -38,8 +38,9 @@ export function OverviewTab({ vm }: { vm: VmInfo }) {
   const binary = vm.binary ?? preview?.binary;
   const argv = vm.argv ?? preview?.argv;
   const cmd = binary && argv ? commandLine(binary, argv) : undefined;
-  const ports = vm.ports.length ? vm.ports : (preview?.ports ?? []);
   const running = vm.state === 'running';
+  // Running: the forwards as QEMU has them (automatic ports resolved). Otherwise: what the task asks for.
+  const ports = running || !preview ? vm.ports : preview.ports;
 
   return (
     <div className="overview" data-testid="overview">
@@ -208,7 +209,8 @@ function LastExit({ vm }: { vm: VmInfo }) {
     exit.code !== null ? `exit code ${exit.code}` : undefined,
     exit.signal ? `signal ${exit.signal}` : undefined,
     exit.shutdownReason ? `QEMU reason: ${exit.shutdownReason}` : undefined,
-    exit.requested ? `asked for by vmdesk${exit.stopStep ? ` (ended at step: ${exit.stopStep})` : ''}` : 'not asked for by vmdesk',
+    exit.requested ? 'stopped by vmdesk' : 'not stopped by vmdesk',
+    exit.stopStep && !exit.summary.includes(exit.stopStep) ? `last stop step: ${exit.stopStep}` : undefined,
   ].filter(Boolean);
   return (
     <section className={`card${vm.state === 'crashed' ? ' card-bad' : ''}`} data-testid="last-exit">
