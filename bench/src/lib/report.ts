@@ -58,11 +58,13 @@ export function renderReport(r: BenchResults): string {
     for (const n of r.notes) lines.push(`- ${n}`);
     lines.push('');
   }
-  const failed = [...r.figures.filter((f) => f.target && !f.target.pass), ...r.missing];
+  const failed = [...r.figures.filter((f) => f.target && !f.target.pass), ...r.missing.filter((x) => x.target)];
   lines.push('## Results');
   lines.push('');
   const targeted = r.figures.filter((f) => f.target).length + r.missing.filter((x) => x.target).length;
   lines.push(failed.length === 0 ? `Every target met (${targeted} targets).` : `${failed.length} of ${targeted} targets not met or not measured: ${failed.map((f) => f.title).join('; ')}.`);
+  const untargetedMissing = r.missing.filter((x) => !x.target);
+  if (untargetedMissing.length > 0) lines.push(`Not measured (no target): ${untargetedMissing.map((x) => x.title).join('; ')}.`);
   const groups = [...new Set([...r.figures.map((f) => f.group), ...r.missing.map((x) => x.group)])];
   for (const g of groups) {
     lines.push('');

@@ -117,9 +117,15 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
     vmdesk: writeGuestTask(homes.vmdesk.tasks, NAME, ctx.guest.disk),
     cli: writeGuestTask(homes.cli.tasks, NAME, ctx.guest.disk),
   };
+  // The CLI variant needs `vmdesk start`/`stop`; without them the other variants still run.
+  const help = await vmdesk(ctx.root, ['help'], process.env).catch((e: Error) => ({ stdout: e.message }));
+  const hasCli = /\bstart\b/.test(help.stdout) && /\bstop\b/.test(help.stdout);
+  const missingReasons: Record<string, string> = {};
+  if (!hasCli) for (const id of ['start.qmp.cli', 'start.marker.cli', 'stop.cli']) missingReasons[id] = 'the built CLI has no `start`/`stop` command';
   const sup = createSupervisor({ home: homes.vmdesk.home, env: homes.vmdesk.env, driverConfig: () => DEFAULT_DRIVER_CONFIG });
   try {
-    const schedule = alternation(['raw', 'vmdesk', 'cli'] as const, ctx.rounds, ctx.warmupRounds);
+    const variants = hasCli ? (['raw', 'vmdesk', 'cli'] as const) : (['raw', 'vmdesk'] as const);
+    const schedule = alternation<'raw' | 'vmdesk' | 'cli'>(variants, ctx.rounds, ctx.warmupRounds);
     const s = await runSchedule(schedule, async (variant, at) => {
       const full = !at.warmup; // warm-up runs stop at QMP ready: they warm the caches, not the guest
       ctx.log(`start-stop: round ${at.round}${at.warmup ? ' (warm-up)' : ''}: ${variant}`);
@@ -129,18 +135,23 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
     });
     const raw = (k: string, label: string) => ({ label, samples: s.raw[k]! });
     const rawQmpLabel = 'qemu-system-x86_64 started directly, QMP polled';
+    const cli = s.cli ?? {};
     const figures: Figure[] = [
       figure({ id: 'start.qmp.in-process', group: 'Start', title: 'start to QMP ready: supervisor API in-process', unit: 'ms', note: 'start() includes planning the task file (parse, image checks with qemu-img, argv), the state record, spawn, QMP connect + capabilities + query-status' }, s.vmdesk.qmp!, raw('qmp', rawQmpLabel)),
-      figure({ id: 'start.qmp.cli', group: 'Start', title: 'start to QMP ready: `vmdesk start` as a whole process', unit: 'ms', note: 'from spawning `node bin/vmdesk.js start` to its exit (Node start-up included)' }, s.cli.qmp!, raw('qmp', rawQmpLabel)),
       figure({ id: 'start.marker.in-process', group: 'Start', title: 'start to the guest\'s ready marker: supervisor API', unit: 'ms' }, s.vmdesk.marker!, raw('marker', 'raw QEMU, same console-log watcher')),
-      figure({ id: 'start.marker.cli', group: 'Start', title: 'start to the guest\'s ready marker: `vmdesk start`', unit: 'ms' }, s.cli.marker!, raw('marker', 'raw QEMU, same console-log watcher')),
       figure({ id: 'stop.in-process', group: 'Stop', title: 'graceful stop: stop() call to its return', unit: 'ms' }, s.vmdesk.stop!, raw('stop', 'QMP system_powerdown to process exit, measured directly')),
       figure({ id: 'stop.exit-noticed', group: 'Stop', title: 'exit noticed: supervisor "exited" notification after the QEMU process is gone', unit: 'ms', note: 'the process exit seen by an independent observer process polling /proc every 0.5 ms (bench/exit-watch.mjs); Nomad\'s driver polls once a second' }, s.vmdesk.noticed!),
       figure({ id: 'stop.in-process-returned', group: 'Stop', title: 'stop() returned after the QEMU process is gone', unit: 'ms' }, s.vmdesk.returned!),
-      figure({ id: 'stop.cli', group: 'Stop', title: 'graceful stop: `vmdesk stop` as a whole process', unit: 'ms' }, s.cli.stop!, raw('stop', 'QMP system_powerdown to process exit, measured directly')),
-      figure({ id: 'stop.cli-returned', group: 'Stop', title: '`vmdesk stop` exited after the QEMU process is gone', unit: 'ms', note: 'a separate process: it is not QEMU\'s parent, so it learns of the exit from QMP/the process table, then Node exits' }, s.cli.returned!),
     ];
-    return { figures };
+    if (hasCli) {
+      figures.push(
+        figure({ id: 'start.qmp.cli', group: 'Start', title: 'start to QMP ready: `vmdesk start` as a whole process', unit: 'ms', note: 'from spawning `node bin/vmdesk.js start` to its exit (Node start-up included)' }, cli.qmp!, raw('qmp', rawQmpLabel)),
+        figure({ id: 'start.marker.cli', group: 'Start', title: 'start to the guest\'s ready marker: `vmdesk start`', unit: 'ms' }, cli.marker!, raw('marker', 'raw QEMU, same console-log watcher')),
+        figure({ id: 'stop.cli', group: 'Stop', title: 'graceful stop: `vmdesk stop` as a whole process', unit: 'ms' }, cli.stop!, raw('stop', 'QMP system_powerdown to process exit, measured directly')),
+        figure({ id: 'stop.cli-returned', group: 'Stop', title: '`vmdesk stop` exited after the QEMU process is gone', unit: 'ms', note: 'a separate process: it is not QEMU\'s parent, so it learns of the exit from QMP/the process table, then Node exits' }, cli.returned!),
+      );
+    }
+    return { figures, missingReasons };
   } finally {
     await sup.close();
   }
@@ -153,6 +164,8 @@ export const startStopSuite: Suite = {
     { id: 'start.qmp.in-process', group: 'Start', title: 'start to QMP ready: supervisor API in-process' },
     { id: 'start.qmp.cli', group: 'Start', title: 'start to QMP ready: `vmdesk start` as a whole process' },
     { id: 'start.marker.in-process', group: 'Start', title: 'start to the guest\'s ready marker: supervisor API' },
+    { id: 'start.marker.cli', group: 'Start', title: 'start to the guest\'s ready marker: `vmdesk start`' },
+    { id: 'stop.cli', group: 'Stop', title: 'graceful stop: `vmdesk stop` as a whole process' },
     { id: 'stop.in-process', group: 'Stop', title: 'graceful stop: stop() call to its return' },
     { id: 'stop.exit-noticed', group: 'Stop', title: 'exit noticed: supervisor "exited" notification after the QEMU process is gone' },
   ],
