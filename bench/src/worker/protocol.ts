@@ -5,7 +5,7 @@ export type Request =
   | { id: number; op: 'start'; taskFiles: string[] }
   | { id: number; op: 'recover' }
   | { id: number; op: 'kill-all' }
-  | { id: number; op: 'subscribe'; name: string; expectBytes: number; latencyLines: number }
+  | { id: number; op: 'subscribe'; name: string; expectBytes: number; latencyLines: number; hash: boolean }
   | { id: number; op: 'received' }
   | { id: number; op: 'close' };
 

@@ -15,7 +15,7 @@ let received = { bytes: 0, hash: createHash('sha1') };
 /** Latency stamps written by bench/console-writer.mjs: "@@LAT <monotonic ms>@@". */
 const LAT = /@@LAT ([0-9.]+)@@/g;
 
-function subscribe(name: string, expectBytes: number, latencyLines: number): void {
+function subscribe(name: string, expectBytes: number, latencyLines: number, hash: boolean): void {
   received = { bytes: 0, hash: createHash('sha1') };
   const latencies: number[] = [];
   let carry = '';
@@ -30,7 +30,7 @@ function subscribe(name: string, expectBytes: number, latencyLines: number): voi
         if (/@@LAT [0-9.]+@@/.test(carry)) carry = '';
         if (latencies.length >= latencyLines) send({ notice: 'latencies', values: latencies.splice(0) });
       } else {
-        received.hash.update(chunk);
+        if (hash) received.hash.update(chunk);
         if (received.bytes >= expectBytes) send({ notice: 'all-received', at, bytes: received.bytes, hash: received.hash.copy().digest('hex') });
       }
     }, { fromOffset: 0 }),
@@ -55,7 +55,7 @@ async function handle(r: Request): Promise<unknown> {
       return infos.length;
     }
     case 'subscribe':
-      subscribe(r.name, r.expectBytes, r.latencyLines);
+      subscribe(r.name, r.expectBytes, r.latencyLines, r.hash);
       return undefined;
     case 'received':
       return { bytes: received.bytes, hash: received.hash.copy().digest('hex') };
