@@ -93,7 +93,8 @@ export async function main(args: string[]): Promise<number> {
   };
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   writeFileSync(join(root, 'bench', 'results', 'latest.json'), JSON.stringify(results, null, 2) + '\n');
-  writeFileSync(join(root, 'BENCHMARKS.md'), renderReport(results));
+  const findingsFile = join(root, 'bench', 'findings.md');
+  writeFileSync(join(root, 'BENCHMARKS.md'), renderReport(results, existsSync(findingsFile) ? readFileSync(findingsFile, 'utf8') : undefined));
   const failed = figures.filter((f) => f.target && !f.target.pass);
   log(`wrote bench/results/latest.json and BENCHMARKS.md: ${figures.length} figures, ${failed.length} below target, ${missing.length} not measured`);
   for (const f of failed) log(`  below target: ${f.title}: ${f.target!.text}`);

@@ -122,6 +122,11 @@ describe('report', () => {
     expect(md).toContain('`npm run bench -- --quick` (quick run) on 2026-11-27');
   });
 
+  it('appends the findings when there are some', () => {
+    expect(renderReport(results, '## Findings\n\nslow because of X\n')).toMatch(/## Findings\n\nslow because of X\n$/);
+    expect(renderReport(results, '  ')).not.toContain('Findings');
+  });
+
   it('formats one sample without a range', () => {
     expect(formatSummary(summarize([4]), 'ms')).toBe('4 ms');
     expect(formatSummary(summarize([4, 8]), '')).toBe('6 (4–8)');

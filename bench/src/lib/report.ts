@@ -28,8 +28,8 @@ function missingRow(m: MissingFigure): string {
   return `| ${cell(m.title)} | not measured: ${cell(m.reason)} | — | — | — | ${m.target ? `**FAIL**: ${m.target.text}` : ''} |`;
 }
 
-/** The whole Markdown report. */
-export function renderReport(r: BenchResults): string {
+/** The whole Markdown report; `findings` (bench/findings.md: what was found slow and why) is appended. */
+export function renderReport(r: BenchResults, findings?: string): string {
   const m = r.machine;
   const lines: string[] = [];
   lines.push('# vmdesk benchmarks');
@@ -79,6 +79,10 @@ export function renderReport(r: BenchResults): string {
       lines.push('');
       for (const f of notes) lines.push(`- ${f.title}: ${f.note}`);
     }
+  }
+  if (findings?.trim()) {
+    lines.push('');
+    lines.push(findings.trim());
   }
   lines.push('');
   return lines.join('\n');
