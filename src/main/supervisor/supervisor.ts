@@ -19,6 +19,7 @@ import { createOverlay } from './overlay';
 import { resolveHostPorts } from './ports';
 import { isRunningPid, isSameProcess, readCmdline, readProcStat } from './proc';
 import { delay } from './sleep';
+import { wakeOnChange } from './dir-wake';
 import { spawnQemu, type SpawnedQemu } from './spawn';
 import { isLive } from './state-machine';
 import { listRecordNames, quarantineRecord, readRecord, writeRecord, type StateRecord } from './state-record';
@@ -39,6 +40,9 @@ export interface SupervisorOptions {
   /** Deadline for QEMU to open its QMP socket at start (default 30 s). */
   startTimeoutMs?: number;
 }
+
+/** Fallback re-check interval while waiting for QEMU's QMP socket at start. */
+const START_RECHECK_MS = 5;
 
 type Listeners = { [K in keyof SupervisorEvents]: Set<SupervisorEvents[K]> };
 
@@ -109,14 +113,18 @@ class Supervisor implements SupervisorApi {
   // ---- lifecycle ----------------------------------------------------------------------------------
 
   async recover(): Promise<VmInfo[]> {
-    for (const name of listRecordNames(this.opts.home)) {
-      try {
-        await this.attach(name);
-      } catch (err) {
-        if (err instanceof VmdeskError && err.code === 'STATE_CORRUPT') continue; // quarantined and reported
-        this.recordEvent(name, makeEvent('error', 'recover-failed', `could not re-attach: ${(err as Error).message}`));
-      }
-    }
+    // All VMs at once: each re-attach is mostly waiting on its own QEMU (QMP greeting, query-uuid,
+    // query-status), and each VM has its own lock, so one after the other only adds the waits up.
+    await Promise.all(
+      listRecordNames(this.opts.home).map(async (name) => {
+        try {
+          await this.attach(name);
+        } catch (err) {
+          if (err instanceof VmdeskError && err.code === 'STATE_CORRUPT') return; // quarantined and reported
+          this.recordEvent(name, makeEvent('error', 'recover-failed', `could not re-attach: ${(err as Error).message}`));
+        }
+      }),
+    );
     return this.list();
   }
 
@@ -461,20 +469,27 @@ class Supervisor implements SupervisorApi {
     let gone = false;
     void exited.then(() => (gone = true));
     let lastErr: Error = new Error('QMP socket never appeared');
-    let wait = 10;
-    while (!gone && Date.now() < deadline) {
-      if (existsSync(plan.paths.qmpSocket)) {
-        try {
-          return await QmpClient.connect(plan.paths.qmpSocket, { connectTimeoutMs: Math.max(1_000, deadline - Date.now()) });
-        } catch (err) {
-          lastErr = err as Error;
+    // Woken by the socket's creation in the runtime dir (inotify), re-checked every few ms as a fallback
+    // (the socket can exist a moment before QEMU listens on it). No backoff: its overshoot would be added
+    // to every start (bench: start to QMP ready).
+    const wake = wakeOnChange(plan.paths.runtimeDir);
+    try {
+      while (!gone && Date.now() < deadline) {
+        if (existsSync(plan.paths.qmpSocket)) {
+          try {
+            return await QmpClient.connect(plan.paths.qmpSocket, { connectTimeoutMs: Math.max(1_000, deadline - Date.now()) });
+          } catch (err) {
+            lastErr = err as Error;
+          }
         }
+        await Promise.race([wake.next(START_RECHECK_MS), exited]);
       }
-      await Promise.race([delay(wait), exited]);
-      wait = Math.min(wait * 2, 200);
+    } finally {
+      wake.close();
     }
     throw gone ? new Error('QEMU exited during start') : lastErr;
   }
+
 
   /** Undoes a failed start: kills QEMU if it runs, removes sockets and the overlay, restores the record. */
   private async undoStart(plan: Plan, spawned: SpawnedQemu | undefined, qmp: QmpClient | undefined, previous: StateRecord | undefined, createdDir: boolean): Promise<void> {

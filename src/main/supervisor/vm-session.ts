@@ -169,13 +169,13 @@ export class VmSession {
     this.persist();
   }
 
-  private persist(): void {
+  private persist(opts: { notify: boolean } = { notify: true }): void {
     try {
       writeRecord(this.record.plan.paths.vmDir, this.record);
     } catch (err) {
       this.emit(makeEvent('error', 'record-write-failed', `cannot write the state record: ${(err as Error).message}`));
     }
-    this.hooks.changed(this.info());
+    if (opts.notify) this.hooks.changed(this.info());
   }
 
   private async runLadder(opts: { force?: boolean; timeoutMs?: number }): Promise<{ step: StopStep; durationMs: number }> {
@@ -292,8 +292,11 @@ export class VmSession {
         ...(crash ? { consoleTail: lastLines(readTail(this.record.plan.paths.consoleLog, 2048), 10) } : {}),
       }),
     );
+    // Listeners first (the app shows the exit at once), then the durable record (its write fsyncs: from a
+    // few to tens of ms on a busy disk). Both run before any awaiting caller (stop()) resumes.
+    this.hooks.changed(this.info());
     rmSync(this.record.plan.paths.runtimeDir, { recursive: true, force: true });
-    this.persist();
+    this.persist({ notify: false });
     const q = this.qmp;
     this.qmp = undefined;
     if (q) void q.close();

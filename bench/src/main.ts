@@ -1,0 +1,109 @@
+// The bench: runs each suite in turn (never two at once: they would compete for the cores), attaches the
+// issue's targets, writes bench/results/latest.json and BENCHMARKS.md. Called by bench/run.mjs.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { installCleanupHandlers, killEverything } from './lib/processes';
+import { machineInfo } from './lib/machine';
+import { renderReport } from './lib/report';
+import type { BenchResults, Figure, MissingFigure } from './lib/results';
+import { TARGETS, withTarget } from './lib/targets';
+import { makeTempDir, removeTempDirs, type Guest, type Suite, type SuiteContext } from './suite';
+import { appStartSuite } from './suites/app-start';
+import { rendererSuite } from './suites/renderer';
+import { startStopSuite } from './suites/start-stop';
+import { consoleSuite } from './suites/console';
+import { scaleSuite } from './suites/scale';
+
+const SUITES: Suite[] = [startStopSuite, consoleSuite, scaleSuite, rendererSuite, appStartSuite];
+
+function loadGuest(root: string): Guest {
+  const dir = process.env.VMDESK_GUEST_DIR ?? join(root, '.cache', 'guest');
+  const meta = join(dir, 'guest.json');
+  if (!existsSync(meta)) throw new Error(`the test guest is not built: run \`node test/guest/build-guest.mjs\` (looked in ${dir})`);
+  const { markers } = JSON.parse(readFileSync(meta, 'utf8')) as { markers: Guest['markers'] };
+  return { dir, disk: join(dir, 'disk.img'), markers };
+}
+
+/** Runs the bench with command-line `args`; resolves to the exit code. */
+export async function main(args: string[]): Promise<number> {
+  installCleanupHandlers();
+  const quick = args.includes('--quick');
+  const onlyArg = args.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? (args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined);
+  const only = onlyArg ? new Set(onlyArg.split(',')) : undefined;
+  const root = resolve('.');
+  const started = Date.now();
+  const log = (msg: string) => process.stdout.write(`[bench ${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${msg}\n`);
+  const machine = machineInfo();
+  const ctx: SuiteContext = {
+    quick,
+    rounds: quick ? 2 : 5,
+    warmupRounds: 1,
+    root,
+    guest: loadGuest(root),
+    log,
+    tempDir: makeTempDir,
+  };
+  log(`${quick ? 'quick' : 'full'} run on ${machine.cpuModel} (${machine.cores} cores), load ${machine.loadBefore.toFixed(2)}`);
+
+  const figures: Figure[] = [];
+  const missing: MissingFigure[] = [];
+  const notes: string[] = [];
+  for (const suite of SUITES) {
+    if (only && !only.has(suite.name)) continue;
+    log(`suite ${suite.name}`);
+    const t0 = Date.now();
+    try {
+      const out = await suite.run(ctx);
+      figures.push(...out.figures.map((f) => withTarget(f)));
+      notes.push(...(out.notes ?? []));
+      for (const p of suite.promises) {
+        if (!out.figures.some((f) => f.id === p.id)) missing.push(missingFigure(p, out.missingReasons?.[p.id] ?? 'the suite did not produce it'));
+      }
+    } catch (err) {
+      const reason = (err as Error).message.split('\n')[0] ?? String(err);
+      log(`suite ${suite.name} failed: ${(err as Error).stack ?? reason}`);
+      for (const p of suite.promises) {
+        if (!figures.some((f) => f.id === p.id)) missing.push(missingFigure(p, `suite ${suite.name} failed: ${reason}`));
+      }
+    } finally {
+      const killed = killEverything();
+      if (killed > 0) log(`cleanup after ${suite.name}: killed ${killed} leftover process(es)`);
+    }
+    log(`suite ${suite.name} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  removeTempDirs();
+
+  machine.loadAfter = loadavg()[0] ?? 0;
+  const load = Math.max(machine.loadBefore, machine.loadAfter);
+  if (load > machine.cores) {
+    notes.unshift(`Run under load: the 1-minute load average was ${machine.loadBefore.toFixed(1)} at the start and ${machine.loadAfter.toFixed(1)} at the end on ${machine.cores} cores (other processes were running). Absolute times are inflated; the A B A B alternation keeps the comparisons fair, not quiet.`);
+  }
+  const results: BenchResults = {
+    version: 1,
+    mode: quick ? 'quick' : 'full',
+    startedAt: new Date(started).toISOString(),
+    durationS: (Date.now() - started) / 1000,
+    machine,
+    rounds: ctx.rounds,
+    warmupRounds: ctx.warmupRounds,
+    figures,
+    missing,
+    notes,
+  };
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(root, 'bench', 'results', 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+  const findingsFile = join(root, 'bench', 'findings.md');
+  writeFileSync(join(root, 'BENCHMARKS.md'), renderReport(results, existsSync(findingsFile) ? readFileSync(findingsFile, 'utf8') : undefined));
+  const failed = figures.filter((f) => f.target && !f.target.pass);
+  log(`wrote bench/results/latest.json and BENCHMARKS.md: ${figures.length} figures, ${failed.length} below target, ${missing.length} not measured`);
+  for (const f of failed) log(`  below target: ${f.title}: ${f.target!.text}`);
+  for (const m of missing) log(`  not measured: ${m.title}: ${m.reason}`);
+  return missing.length > 0 ? 1 : 0;
+}
+
+function missingFigure(p: Omit<MissingFigure, 'reason' | 'target'>, reason: string): MissingFigure {
+  const t = TARGETS[p.id];
+  return { ...p, reason, ...(t ? { target: { text: t.text, pass: false } } : {}) };
+}
+
