@@ -23,6 +23,9 @@ function startQemu(plan: Plan, logFd: number) {
     detached: true, // own session and process group: Ctrl-C in a terminal or the app dying does not reach it
     cleanup: false, // execa must not kill it when this process exits
     stdin: 'ignore',
+    // Relative file names in the task's args resolve in the task's directory (where the driver checked them),
+    // never in whatever directory vmdesk was started from.
+    cwd: plan.taskDir ?? plan.paths.vmDir,
     // A raw fd: execa passes it to child_process.spawn, no stream is created. (execa's types list only the
     // literals 3-9 for a bare fd number; any open fd works at runtime.)
     stdout: logFd as 3,
