@@ -35,12 +35,27 @@ function startQemu(plan: Plan, logFd: number) {
   });
 }
 
+/**
+ * Runs `fn` (which must spawn synchronously) with the process umask set to 0177 (sockets 0600, files 0600; QEMU creates no directories), so that every file and
+ * socket the child creates is private to the user: QEMU binds its QMP/console/agent sockets and opens the
+ * console log with mode 0666/0777 & ~umask, which would be 0755/0644 under the usual umask 022. A socket
+ * other users could connect to is a root shell for the QEMU user (DESIGN.md, security model).
+ */
+export function withPrivateUmask<T>(fn: () => T): T {
+  const previous = process.umask(0o177);
+  try {
+    return fn();
+  } finally {
+    process.umask(previous);
+  }
+}
+
 /** Spawns QEMU per the plan; throws when the binary cannot be executed at all. */
 export async function spawnQemu(plan: Plan): Promise<SpawnedQemu> {
   const fd = openSync(plan.paths.stderrLog, 'a', 0o600);
   let child: ReturnType<typeof startQemu>;
   try {
-    child = startQemu(plan, fd);
+    child = withPrivateUmask(() => startQemu(plan, fd));
   } finally {
     closeSync(fd);
   }
