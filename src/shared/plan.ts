@@ -52,4 +52,6 @@ export interface Plan {
   image: ImageInfo;
   paths: VmPaths;
   warnings: string[];
+  /** The task's directory (real path): QEMU's working directory, so relative paths in args resolve there. */
+  taskDir?: string;
 }

@@ -4,6 +4,13 @@
 // (`--x` counts as `-x`) and reports positional tokens.
 import { VmdeskError } from '../../shared/errors';
 import { QEMU_FILE_OPTIONS, QEMU_FLAG_OPTIONS, normaliseOption } from './qemu-options';
+import { argsHostReach, hostReachProblem } from './args-host-reach';
+
+/** The places a task may give QEMU files from: its directory and the operator's image_paths. */
+export interface ArgPlaces {
+  taskDir: string;
+  imagePaths: readonly string[];
+}
 
 /** One token of `args`, classified. */
 export interface ArgToken {
@@ -42,9 +49,11 @@ const PATH_LIKE = /(^|[=:,])(\/|~\/|\.\.?\/)/;
  * Checks `args` against the allowlist; returns warnings. Throws ARG_NOT_ALLOWED with Nomad's phrase
  * (`"-x" is not in args_allowlist`) for an option that is not allowed, and for a positional token when an
  * allowlist is set (QEMU would open it as a disk image). With an empty allowlist everything is allowed, as
- * in Nomad, and the warnings name tokens that give QEMU host files.
+ * in Nomad, and the warnings name tokens that give QEMU host files or run host commands. With `places` and a
+ * non-empty allowlist, an allowed option's value may reach host files only inside the task's directory or
+ * image_paths, and never a host command (args-host-reach.ts).
  */
-export function checkArgs(args: readonly string[], allowlist: readonly string[]): string[] {
+export function checkArgs(args: readonly string[], allowlist: readonly string[], places?: ArgPlaces): string[] {
   const tokens = classifyArgs(args);
   const warnings: string[] = supervisionProblems(tokens);
   if (allowlist.length > 0) {
@@ -71,13 +80,24 @@ export function checkArgs(args: readonly string[], allowlist: readonly string[])
         );
       }
     }
+    if (places) {
+      for (const r of argsHostReach(tokens)) {
+        const problem = hostReachProblem(r, places.taskDir, places.imagePaths);
+        if (problem) throw new VmdeskError('ARG_NOT_ALLOWED', problem, `config.args.${r.index}`);
+      }
+    }
     return warnings;
+  }
+  for (const r of argsHostReach(tokens)) {
+    if (r.kind === 'command') {
+      warnings.push(`args: "${r.option} ${r.value}" runs a host command; args_allowlist is empty, so every argument is allowed (Nomad's semantics) — set args_allowlist to refuse it`);
+    }
   }
   for (const t of tokens) {
     if (t.kind === 'positional') {
       warnings.push(`args: ${JSON.stringify(t.token)} is a positional argument; QEMU opens it as a disk image (host file)`);
     } else if (t.kind === 'value' && (QEMU_FILE_OPTIONS.has(t.option!) && PATH_LIKE.test(t.token) || /^(\/|~\/|\.\.?\/)/.test(t.token))) {
-      warnings.push(`args: "${t.option} ${t.token}" gives QEMU a host file; args_allowlist is empty, so the task may use any option`);
+      warnings.push(`args: "${t.option} ${t.token}" gives QEMU a host file; args_allowlist is empty, so the task may use any option (Nomad's semantics) — set args_allowlist to confine args to the allowed places`);
     } else if (t.kind === 'option' && t.token !== t.token.trim()) {
       warnings.push(`args: ${JSON.stringify(t.token)} has white space around it; QEMU reads it as a disk image file name, not an option`);
     }

@@ -23,12 +23,18 @@ export interface AllowedPlaces {
   imageDirs: string[];
 }
 
-/** Real path of `p`, or undefined when it does not exist. Other errors propagate. */
+/**
+ * Real path of `p`, or undefined when it does not exist. A symlink loop or a name too long is a clear
+ * IMAGE_INVALID error (it reached callers as a raw ELOOP before); other errors propagate.
+ */
 export async function realpathOrUndefined(p: string): Promise<string | undefined> {
   try {
     return await realpath(p);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if (code === 'ELOOP') throw new VmdeskError('IMAGE_INVALID', `${p}: too many levels of symbolic links (a symlink loop); point it at a real file`);
+    if (code === 'ENAMETOOLONG') throw new VmdeskError('IMAGE_INVALID', `${p.slice(0, 200)}...: the path is too long`);
     throw err;
   }
 }

@@ -27,10 +27,10 @@ export function isAllowedImagePathLexically(imagePath: string, taskDir: string, 
   return isAllowedImagePath(abs, posix.normalize(taskDir), allowedDirs.map((d) => posix.normalize(d)));
 }
 
-// A leading "word:" is how QEMU recognises a protocol ("file:", "json:", "nbd:", "http:", ...): see
-// path_has_protocol() in QEMU's block.c. vmdesk always hands QEMU an absolute real path, which never parses
+// A leading "word:" is how QEMU recognises a protocol ("file:", "json:", "nbd:", "http:", "host_device:"...):
+// path_has_protocol() in QEMU's block.c treats anything before the first ":" that holds no "/" as one. vmdesk always hands QEMU an absolute real path, which never parses
 // as a protocol, but a task that asks for one is refused outright so that the intent is clear.
-const PROTOCOL_PREFIX = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+const PROTOCOL_PREFIX = /^[^:/]+:/;
 
 /** Why an image_path string is refused before any look-up, or undefined when it may be resolved. */
 export function imagePathSyntaxProblem(imagePath: string): string | undefined {

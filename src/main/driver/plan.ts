@@ -97,7 +97,7 @@ export function buildPlan(task: Task, ctx: PlanContext): Plan {
   checkSocketPaths(ctx.paths, ctx.host.platform);
 
   const ports = portForwards(task, ctx.driverConfig.port_bind_address);
-  warnings.push(...checkArgs(c.args, ctx.driverConfig.args_allowlist));
+  warnings.push(...checkArgs(c.args, ctx.driverConfig.args_allowlist, { taskDir: ctx.taskDir, imagePaths: ctx.driverConfig.image_paths }));
   const dnsWarning = dnsServersWarning(task.dns.servers);
   if (dnsWarning) warnings.push(dnsWarning);
   if (!ctx.host.sandboxSupported) warnings.push('QEMU seccomp sandboxing is not available here; QEMU runs without -sandbox');
@@ -133,6 +133,7 @@ export function buildPlan(task: Task, ctx: PlanContext): Plan {
     image: ctx.image,
     paths: ctx.paths,
     warnings,
+    taskDir: ctx.taskDir,
   };
 }
 

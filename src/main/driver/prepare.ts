@@ -2,7 +2,7 @@
 // VM paths -> buildPlan. Reads files and runs qemu-img; writes nothing, starts nothing.
 import { stat } from 'node:fs/promises';
 import { readLimitedFile } from '../store/read-limited';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { DriverConfig } from '../../shared/driver-config';
 import { VmdeskError } from '../../shared/errors';
 import { TASK_FILE_MAX_BYTES } from '../../shared/limits';
@@ -14,6 +14,8 @@ import { imagePathSyntaxProblem, isAllowedImagePath, isAllowedImagePathLexically
 import type { AllowedPlaces } from './image-inspect';
 import { inspectImage, realpathOrUndefined, resolveAllowedPlaces } from './image-inspect';
 import { buildPlan } from './plan';
+import { classifyArgs } from './args-policy';
+import { argsHostReach, resolveArgPath } from './args-host-reach';
 
 /** Options for planning. */
 export interface PlanOptions {
@@ -49,7 +51,7 @@ export async function planTask(task: Task, taskDir: string, opts: PlanOptions): 
   const image = await inspectImage(real, places);
   const fingerprint = await fingerprintHost(env);
   const paths = vmPaths(opts.home, task.name, { disposable: task.disposable, guestAgent: task.config.guest_agent }, env);
-  return buildPlan(task, {
+  const plan = buildPlan(task, {
     taskDir: places.taskDir,
     driverConfig: opts.driverConfig,
     host: hostFacts(fingerprint),
@@ -57,6 +59,8 @@ export async function planTask(task: Task, taskDir: string, opts: PlanOptions): 
     paths,
     ...(opts.uuid !== undefined ? { uuid: opts.uuid } : {}),
   });
+  await checkArgPathsReal(task, places, opts.driverConfig);
+  return plan;
 }
 
 function notAllowed(wanted: string, real: string, places: AllowedPlaces): VmdeskError {
@@ -95,4 +99,30 @@ export async function readTaskFile(path: string): Promise<Task> {
 
 function codeForField(field: string, message: string): 'INVALID_TASK' | 'PORT_INVALID' {
   return /^(ports|config\.port_map)/.test(field) || message.startsWith('Unknown port label') ? 'PORT_INVALID' : 'INVALID_TASK';
+}
+
+/**
+ * With an args_allowlist, the host files named in args must lie in the allowed places with symlinks resolved
+ * too (the pure check in args-host-reach.ts is lexical). A path that does not exist yet is left to the lexical
+ * check (QEMU may create it, e.g. a chardev log file; it would be created where the path says).
+ */
+async function checkArgPathsReal(task: Task, places: AllowedPlaces, dc: DriverConfig): Promise<void> {
+  if (dc.args_allowlist.length === 0) return;
+  for (const r of argsHostReach(classifyArgs(task.config.args))) {
+    if (r.kind !== 'path' || /^[^:/]+:/.test(r.value)) continue;
+    const wanted = resolveArgPath(r.value, places.taskDir);
+    let real = await realpathOrUndefined(wanted);
+    // A file QEMU would create: its directory decides.
+    if (real === undefined) {
+      const dir = await realpathOrUndefined(dirname(wanted));
+      real = dir === undefined ? undefined : join(dir, basename(wanted));
+    }
+    if (real !== undefined && !isAllowedImagePath(real, places.taskDir, places.imageDirs)) {
+      throw new VmdeskError(
+        'ARG_NOT_ALLOWED',
+        `"${r.option}" reaches ${JSON.stringify(r.value)} (really ${real}), outside the task's directory and image_paths; with an args_allowlist, files given to QEMU in args must be in the allowed places`,
+        `config.args.${r.index}`,
+      );
+    }
+  }
 }

@@ -1,5 +1,5 @@
 // Disposable VMs run on a qcow2 overlay over the image (qemu-img create -b), so the image is never written.
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { VmdeskError } from '../../shared/errors';
@@ -23,4 +23,5 @@ export async function createOverlay(plan: Plan): Promise<void> {
   if (r.exitCode !== 0) {
     throw new VmdeskError('START_FAILED', `cannot create the disposable overlay ${overlay}: ${String(r.all ?? r.stderr).trim() || `qemu-img exited with ${r.exitCode}`}`);
   }
+  chmodSync(overlay, 0o600); // the guest's writes are as private as the image
 }

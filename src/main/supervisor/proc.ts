@@ -1,5 +1,5 @@
 // Facts about a process from /proc (Linux): alive, zombie, start time, CPU ticks, RSS. No polling here.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 /** Fields of /proc/<pid>/stat that vmdesk uses. */
 export interface ProcStat {
@@ -57,4 +57,27 @@ export function isSameProcess(pid: number, startTime: number | undefined): boole
   if (!isRunningPid(pid)) return false;
   if (startTime === undefined) return true;
   return readProcStat(pid)?.startTime === startTime;
+}
+
+/**
+ * Pids of live processes whose argv carries `marker` as part of one argument (e.g. a VM's console log path,
+ * which is in every QEMU vmdesk starts for that VM). Linux /proc only; elsewhere returns []. The state
+ * record can be lost or corrupt; this is how a start still refuses to run a VM's QEMU twice.
+ */
+export function pidsWithArg(marker: string): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const found: number[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (pid === process.pid) continue;
+    const argv = readCmdline(pid);
+    if (argv && argv.some((a) => a.includes(marker)) && isRunningPid(pid)) found.push(pid);
+  }
+  return found;
 }

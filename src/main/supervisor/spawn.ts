@@ -23,6 +23,9 @@ function startQemu(plan: Plan, logFd: number) {
     detached: true, // own session and process group: Ctrl-C in a terminal or the app dying does not reach it
     cleanup: false, // execa must not kill it when this process exits
     stdin: 'ignore',
+    // Relative file names in the task's args resolve in the task's directory (where the driver checked them),
+    // never in whatever directory vmdesk was started from.
+    cwd: plan.taskDir ?? plan.paths.vmDir,
     // A raw fd: execa passes it to child_process.spawn, no stream is created. (execa's types list only the
     // literals 3-9 for a bare fd number; any open fd works at runtime.)
     stdout: logFd as 3,
@@ -32,12 +35,27 @@ function startQemu(plan: Plan, logFd: number) {
   });
 }
 
+/**
+ * Runs `fn` (which must spawn synchronously) with the process umask set to 0177 (sockets 0600, files 0600; QEMU creates no directories), so that every file and
+ * socket the child creates is private to the user: QEMU binds its QMP/console/agent sockets and opens the
+ * console log with mode 0666/0777 & ~umask, which would be 0755/0644 under the usual umask 022. A socket
+ * other users could connect to is a root shell for the QEMU user (DESIGN.md, security model).
+ */
+export function withPrivateUmask<T>(fn: () => T): T {
+  const previous = process.umask(0o177);
+  try {
+    return fn();
+  } finally {
+    process.umask(previous);
+  }
+}
+
 /** Spawns QEMU per the plan; throws when the binary cannot be executed at all. */
 export async function spawnQemu(plan: Plan): Promise<SpawnedQemu> {
   const fd = openSync(plan.paths.stderrLog, 'a', 0o600);
   let child: ReturnType<typeof startQemu>;
   try {
-    child = startQemu(plan, fd);
+    child = withPrivateUmask(() => startQemu(plan, fd));
   } finally {
     closeSync(fd);
   }

@@ -17,7 +17,7 @@ import { acquireLock, type VmLock } from './lock';
 import { lastLines, qemuErrorLines, readTail } from './log-tail';
 import { createOverlay } from './overlay';
 import { resolveHostPorts } from './ports';
-import { isRunningPid, isSameProcess, readCmdline, readProcStat } from './proc';
+import { isRunningPid, isSameProcess, pidsWithArg, readCmdline, readProcStat } from './proc';
 import { delay } from './sleep';
 import { wakeOnChange } from './dir-wake';
 import { spawnQemu, type SpawnedQemu } from './spawn';
@@ -153,6 +153,15 @@ class Supervisor implements SupervisorApi {
         this.recordEvent(name, makeEvent('error', 'record-quarantined', `corrupt state record (${existing.reason}) moved to ${to}`));
       } else {
         createdDir = !dirExisted;
+      }
+      // Whatever the record says (missing, corrupt, exited, lost): a QEMU still running for this VM (its argv
+      // names this VM's console log) means a second one must not start; it would take over the sockets.
+      const stray = pidsWithArg(`logfile=${plan.paths.consoleLog.replaceAll(',', ',,')}`);
+      if (stray.length > 0) {
+        throw new VmdeskError(
+          'VM_RUNNING',
+          `a QEMU for ${name} is still running (pid ${stray.join(', ')}) although its state record does not say so; stop it first (vmdesk stop --force ${name}, or kill ${stray.join(' ')})`,
+        );
       }
 
       // Host ports: 0 becomes a free port; a fixed port already in use is refused before QEMU starts.
