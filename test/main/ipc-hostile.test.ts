@@ -39,6 +39,9 @@ const samples: Record<InvokeName, Record<string, unknown> | undefined> = {
   doctor: undefined,
   openForwardedPort: { name: 'web', label: 'http' },
   buildDemoImage: undefined,
+  importJob: { text: 'job "web" {}', only: 'web' },
+  exportJob: { name: 'web', format: 'hcl', artifactUrl: 'https://example.test/web.qcow2', save: false },
+  submitJob: { name: 'web', address: 'http://127.0.0.1:4646', namespace: 'default', region: 'global', detach: true },
 };
 
 let calls: string[];
