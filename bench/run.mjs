@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench` (full) and `npm run bench -- --quick` (under 2 minutes). Options: --only start,console,...
-// (run some suites), --no-build (reuse out/ and the built guest).
+// (run some suites), --no-build (reuse out/ and the built guest), --report-only (re-render BENCHMARKS.md
+// from bench/results/latest.json and bench/findings.md without measuring).
 // Builds the app bundles and the CLI (npm run build), the test guest (test/guest/build-guest.mjs), then
 // bundles the bench itself (bench/src, TypeScript) with Vite into out/bench/ and runs out/bench/main.js.
 import { spawnSync } from 'node:child_process';
@@ -20,7 +21,7 @@ function run(cmd, argv) {
   }
 }
 
-if (!args.includes('--no-build')) {
+if (!args.includes('--no-build') && !args.includes('--report-only')) {
   run('npm', ['run', '--silent', 'build']);
   run('node', ['test/guest/build-guest.mjs']);
 }

@@ -50,7 +50,7 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
   const launcher = join(ctx.root, 'out', 'bench', 'launch-main.js');
   const args = [join(ctx.root, 'out', 'main', 'index.js'), join(ctx.root, 'bench', 'electron-hook.mjs')];
   let last: LaunchReport | undefined;
-  const rounds = ctx.quick ? 3 : 7;
+  const rounds = ctx.quick ? 2 : 7;
   const samples = await runSchedule(alternation(['node', 'main'] as const, rounds, 1), async (variant) => {
     if (variant === 'node') {
       const { launchedAt, report } = await launch(empty, []);

@@ -143,7 +143,7 @@ function percentileOf(v: number[], p: number): number {
 
 async function firstPaint(browser: Browser, appUrl: string, blankUrl: string, ctx: SuiteContext): Promise<Figure[]> {
   const config = { vms: [runningVm, { ...runningVm, name: 'db', state: 'exited', pid: undefined }], tasks: { web: task } };
-  const samples = await runSchedule(alternation(['blank', 'app'] as const, ctx.quick ? 3 : 7, 1), async (variant) => {
+  const samples = await runSchedule(alternation(['blank', 'app'] as const, ctx.quick ? 2 : 7, 1), async (variant) => {
     const { page } = await openApp(browser, variant === 'app' ? appUrl : blankUrl, config);
     try {
       if (variant === 'app') await page.locator('[data-testid=vm-item]').first().waitFor({ timeout: 30_000 });
