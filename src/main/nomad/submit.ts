@@ -5,26 +5,13 @@ import type { Task } from '../../shared/task';
 import { exportJob, toApiJson, type ExportOptions } from './export-job';
 import { NomadClient, NomadRequestError } from './nomad-client';
 import type { NomadTarget } from './nomad-target';
+import type { NomadSubmitEvent, NomadSubmitResult } from '../../shared/ipc-contract';
 
 /** One thing that happened while submitting (for a progress view or terminal lines). Never holds the token. */
-export type SubmitEvent =
-  | { kind: 'registered'; jobId: string; evalId: string; warnings: string }
-  | { kind: 'evaluation'; evalId: string; status: string; description: string }
-  | { kind: 'placement-failed'; group: string; detail: string }
-  | { kind: 'allocation'; allocId: string; clientStatus: string; node?: string }
-  | { kind: 'task-event'; allocId: string; task: string; time: string; type: string; message: string }
-  | { kind: 'task-state'; allocId: string; task: string; state: string; failed: boolean };
+export type SubmitEvent = NomadSubmitEvent;
 
-/** How a submission ended. */
-export interface SubmitResult {
-  jobId: string;
-  evalId: string;
-  allocId?: string;
-  /** running: the task is running; failed: it failed or could not be placed; timeout: neither within the time; registered: --detach. */
-  outcome: 'running' | 'failed' | 'timeout' | 'registered';
-  /** A one-line summary of why, for failed and timeout. */
-  reason?: string;
-}
+/** How a submission ended (running, failed, timeout, or registered with --detach). */
+export type SubmitResult = NomadSubmitResult;
 
 /** Options of a submission. */
 export interface SubmitOptions {
