@@ -333,7 +333,7 @@ class Supervisor implements SupervisorApi {
       if (paths.overlay) rmSync(paths.overlay, { force: true });
       if (o.removeLogs) {
         lock.release();
-        rmSync(this.vmDir(name), { recursive: true, force: true });
+        rmSync(this.vmDir(name), { recursive: true, force: true, maxRetries: 10, retryDelay: 20 }); // another process may be taking the lock inside it
       } else {
         this.recordEvent(name, makeEvent('lifecycle', 'destroyed', `${name} removed (logs kept in ${paths.vmDir})`));
         rmSync(`${paths.vmDir}/vm.json`, { force: true });
