@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 // Booting under TCG on 2 shared cores can take minutes when other tests load the machine.
-vi.setConfig({ testTimeout: 420_000, hookTimeout: 240_000 });
+vi.setConfig({ testTimeout: 1_500_000, hookTimeout: 240_000 });
 import type { VmEvent, VmInfo } from '../../src/shared/vm';
 import { killTracked, pidsMentioning, trackDir, trackPid } from '../helpers/cleanup';
 import { json, vmdesk } from '../helpers/cli';
@@ -50,9 +50,13 @@ describe('recovery after the supervisor dies', () => {
       return out.includes('\n') ? (JSON.parse(out) as Array<{ name: string; pid: number; uuid: string }>) : undefined;
     }, 120_000, 200);
     for (const vm of started) trackPid(vm.pid);
-    for (const vm of started) {
-      await waitFor(`${vm.name} to boot`, () => readFileSync(consoleLog(vm.name), 'utf8').includes(markers.ready), 240_000, 500);
-    }
+    await Promise.all(
+      started.map((vm) =>
+        waitFor(`${vm.name} to boot`, () => readFileSync(consoleLog(vm.name), 'utf8').includes(markers.ready), 900_000, 500).catch((err: Error) => {
+          throw new Error(`${err.message}; console tail: ${JSON.stringify(readFileSync(consoleLog(vm.name), 'utf8').slice(-400))}`);
+        }),
+      ),
+    );
 
     // Kill the supervisor process; QEMU runs on (its own process group), writing its logs itself.
     const beforeKill = Object.fromEntries(started.map((v) => [v.name, readFileSync(consoleLog(v.name), 'utf8')]));

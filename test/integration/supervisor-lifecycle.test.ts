@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 // Booting under TCG on 2 shared cores can take minutes when other tests load the machine.
-vi.setConfig({ testTimeout: 420_000, hookTimeout: 240_000 });
+vi.setConfig({ testTimeout: 1_000_000, hookTimeout: 240_000 });
 import { createSupervisor } from '../../src/main/supervisor/supervisor';
 import type { SupervisorApi } from '../../src/main/supervisor/api';
 import type { VmInfo } from '../../src/shared/vm';
@@ -49,7 +49,7 @@ describe('a real guest under the supervisor', () => {
     const seen: Buffer[] = [];
     const unsubscribe = sup.subscribeConsole('web', (c) => void seen.push(Buffer.from(c)), { fromOffset: 0 });
     try {
-      await waitFor('the ready marker', () => Buffer.concat(seen).includes(markers.ready), 400_000);
+      await waitFor('the ready marker', () => Buffer.concat(seen).includes(markers.ready), 900_000);
     } finally {
       unsubscribe();
     }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 // Booting under TCG on 2 shared cores can take minutes when other tests load the machine.
-vi.setConfig({ testTimeout: 420_000, hookTimeout: 240_000 });
+vi.setConfig({ testTimeout: 1_000_000, hookTimeout: 240_000 });
 import { createSupervisor } from '../../src/main/supervisor/supervisor';
 import type { SupervisorApi } from '../../src/main/supervisor/api';
 import { killTracked, pidsMentioning, trackDir, trackPid } from '../helpers/cleanup';
@@ -37,7 +37,7 @@ describe('stop ladder on a guest that ignores the power button', () => {
     const vm = await sup.start({ task: guestTask('deaf', guestDiskNoPower, { disposable: true, kill_timeout: '4s' }), taskDir: t.home });
     trackPid(vm.pid);
     const log = join(t.home, 'vms', 'deaf', 'console.log');
-    await waitFor('the guest to boot', () => existsSync(log) && readFileSync(log, 'utf8').includes(markers.ready), 240_000, 500);
+    await waitFor('the guest to boot', () => existsSync(log) && readFileSync(log, 'utf8').includes(markers.ready), 900_000, 500);
     const r = await sup.stop('deaf');
     expect(r.step).toBe('quit');
     expect(r.info.state).toBe('exited');

@@ -43,6 +43,12 @@ describe('nextState', () => {
     expect(isCrash({ requested: false, code: null, signal: 'SIGKILL' })).toBe(true);
     expect(isCrash({ requested: true, code: null, signal: 'SIGKILL' })).toBe(false);
   });
+  it('a re-attached QEMU (status unknown) that died with QMP watching and no SHUTDOWN is a crash; unknown alone is not', () => {
+    expect(isCrash({ requested: false, code: null, signal: null, diedUnannounced: true })).toBe(true);
+    expect(isCrash({ requested: true, code: null, signal: null, diedUnannounced: true })).toBe(false);
+    expect(isCrash({ requested: false, code: null, signal: null })).toBe(false);
+    expect(nextState('running', { type: 'exited', requested: false, code: null, signal: null, diedUnannounced: true })).toBe('crashed');
+  });
 });
 
 describe('stop ladder', () => {

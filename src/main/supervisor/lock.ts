@@ -24,11 +24,16 @@ export function lockPath(vmDir: string): string {
   return join(vmDir, 'vm.lock');
 }
 
-/** Takes the VM's lock or throws VM_LOCKED naming the holder. */
-export async function acquireLock(vmDir: string, purpose: string): Promise<VmLock> {
+/**
+ * Takes the VM's lock or throws VM_LOCKED naming the holder. With `waitMs`, a lock held by another live
+ * vmdesk process is waited for (polled) up to that long first: a stop racing another process's stop then
+ * runs after it (and finds the VM exited) instead of failing while the other one is still at work.
+ */
+export async function acquireLock(vmDir: string, purpose: string, waitMs = 0): Promise<VmLock> {
   mkdirSync(vmDir, { recursive: true, mode: 0o700 });
   const path = lockPath(vmDir);
   const me: LockOwner = { pid: process.pid, startTime: readProcStat(process.pid)?.startTime, at: new Date().toISOString(), purpose };
+  const deadline = Date.now() + waitMs;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o600);
@@ -45,9 +50,19 @@ export async function acquireLock(vmDir: string, purpose: string): Promise<VmLoc
         },
       };
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        // Another process removed the VM directory (destroy) between our mkdir and open: recreate and retry.
+        mkdirSync(vmDir, { recursive: true, mode: 0o700 });
+        continue;
+      }
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = readOwner(path);
       if (owner && owner.pid !== process.pid && isSameProcess(owner.pid, owner.startTime)) {
+        if (Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 50));
+          attempt--; // waiting on a live holder is not a stale-lock attempt
+          continue;
+        }
         throw new VmdeskError('VM_LOCKED', `another vmdesk process (pid ${owner.pid}) is already doing "${owner.purpose}" on this VM since ${owner.at}; wait for it to finish`);
       }
       if (owner && owner.pid === process.pid) {

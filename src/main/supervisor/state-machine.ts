@@ -7,7 +7,7 @@ export type VmInput =
   | { type: 'qmp-ready'; running: boolean }
   | { type: 'qmp-event'; event: string }
   | { type: 'stop-requested' }
-  | { type: 'exited'; requested: boolean; code: number | null; signal: string | null; shutdownReason?: string }
+  | { type: 'exited'; requested: boolean; code: number | null; signal: string | null; shutdownReason?: string; diedUnannounced?: boolean }
   | { type: 'start-failed' }
   | { type: 'identity-lost' };
 
@@ -20,8 +20,10 @@ export function isLive(state: VmState): boolean {
 }
 
 /** Whether an exit counts as a crash: not asked for, and not a clean guest/host shutdown. Pure. */
-export function isCrash(input: { requested: boolean; code: number | null; signal: string | null; shutdownReason?: string }): boolean {
+export function isCrash(input: { requested: boolean; code: number | null; signal: string | null; shutdownReason?: string; diedUnannounced?: boolean }): boolean {
   if (input.requested) return false;
+  // Not our child, but QMP was watching and QEMU exited without a SHUTDOWN event: killed or crashed.
+  if (input.diedUnannounced) return true;
   if (input.shutdownReason && input.shutdownReason !== 'guest-panic') return input.signal !== null || (input.code ?? 0) !== 0;
   // code and signal both null: QEMU was not our child, its status is unknown; not called a crash.
   return input.signal !== null || (input.code !== null && input.code !== 0);

@@ -73,9 +73,17 @@ export type ReadRecordResult = { ok: true; record: StateRecord } | { ok: false; 
 export function readRecord(vmDir: string): ReadRecordResult {
   const path = recordPath(vmDir);
   if (!existsSync(path)) return { ok: false, missing: true };
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    // Removed by another process (destroy) between the check and the read: missing, not corrupt.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, missing: true };
+    throw err;
+  }
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(text);
   } catch (err) {
     return { ok: false, missing: false, reason: `not valid JSON (${(err as Error).message})` };
   }

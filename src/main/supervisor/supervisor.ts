@@ -1,7 +1,7 @@
 // The supervisor: turns plans into running VMs and keeps track of them across vmdesk processes.
 // The same module runs in the Electron main process and in the `vmdesk` CLI (see api.ts).
 import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { VmdeskError } from '../../shared/errors';
 import type { DriverConfig } from '../../shared/driver-config';
 import type { Plan } from '../../shared/plan';
@@ -45,6 +45,9 @@ export interface SupervisorOptions {
 const START_RECHECK_MS = 5;
 
 type Listeners = { [K in keyof SupervisorEvents]: Set<SupervisorEvents[K]> };
+
+/** How long stop and destroy wait for another vmdesk process's lock on the VM before VM_LOCKED. */
+const LOCK_WAIT_MS = 15_000;
 
 /** Creates a supervisor bound to one $VMDESK_HOME. Call recover() to re-attach VMs left running. */
 export function createSupervisor(opts: SupervisorOptions): SupervisorApi {
@@ -242,10 +245,13 @@ class Supervisor implements SupervisorApi {
 
   async stop(name: string, o: StopOptions = {}): Promise<StopResult> {
     await this.loadRecord(name); // VM_NOT_FOUND before any file is created
-    const lock = await acquireLock(this.vmDir(name), 'stop');
+    // Another vmdesk process at work on this VM (its own stop, a start) is waited for, briefly.
+    const lock = await acquireLock(this.vmDir(name), 'stop', LOCK_WAIT_MS);
     try {
       const session = await this.attach(name, lock);
       if (!session || session.isEnded) {
+        const unreachable = await this.stopUnreachable(name, o);
+        if (unreachable) return unreachable;
         const info = await this.inspect(name);
         if (info.state === 'lost') {
           throw new VmdeskError('STOP_FAILED', `${name} is lost: its recorded QEMU (pid ${info.pid}) cannot be verified, so vmdesk will not signal it; check the process yourself, then \`vmdesk rm ${name}\` forgets the VM`);
@@ -259,15 +265,65 @@ class Supervisor implements SupervisorApi {
     }
   }
 
+  /**
+   * A VM marked "lost" whose QEMU still runs and is provably ours (same pid start time, uuid in its argv) but
+   * cannot be reached over QMP (its runtime dir was deleted, or QMP hangs): stopped by signals, SIGTERM then
+   * SIGKILL, each bounded. Undefined when there is no such process. A reused pid is never signalled.
+   */
+  private async stopUnreachable(name: string, o: StopOptions): Promise<StopResult | undefined> {
+    const r = readRecord(this.vmDir(name));
+    if (!r.ok || r.record.state !== 'lost' || !r.record.pid) return undefined;
+    const { pid, pidStartTime, uuid } = r.record;
+    const ours = () => isSameProcess(pid, pidStartTime) && (readCmdline(pid) ?? []).includes(uuid);
+    if (!ours()) return undefined;
+    const began = Date.now();
+    let step: 'sigterm' | 'sigkill' = o.force ? 'sigkill' : 'sigterm';
+    this.recordEvent(name, makeEvent('stop', 'stop-step', `QMP unreachable: sending ${step.toUpperCase()} to pid ${pid}`, { step, pid }));
+    process.kill(pid, step === 'sigkill' ? 'SIGKILL' : 'SIGTERM');
+    const gone = async (ms: number) => {
+      for (const end = Date.now() + ms; Date.now() < end; await delay(50)) if (!ours()) return true;
+      return !ours();
+    };
+    if (!(await gone(o.timeoutMs ?? r.record.plan.task.kill_timeout_ms)) && step === 'sigterm') {
+      step = 'sigkill';
+      this.recordEvent(name, makeEvent('stop', 'stop-step', `sending SIGKILL to pid ${pid}`, { step, pid }));
+      if (ours()) process.kill(pid, 'SIGKILL');
+      await gone(10_000);
+    }
+    const updated: StateRecord = {
+      ...r.record,
+      state: 'exited',
+      lastExit: { at: new Date().toISOString(), code: null, signal: step === 'sigkill' ? 'SIGKILL' : 'SIGTERM', requested: true, stopStep: step, summary: `stopped by ${step.toUpperCase()} (QMP was unreachable)` },
+    };
+    writeRecord(this.vmDir(name), updated);
+    rmSync(r.record.plan.paths.runtimeDir, { recursive: true, force: true });
+    this.recordEvent(name, makeEvent('lifecycle', 'exited', updated.lastExit!.summary, { pid }));
+    const info = infoFromRecord(updated);
+    for (const l of this.listeners.vm) l(info);
+    return { name, step, durationMs: Date.now() - began, info };
+  }
+
   async destroy(name: string, o: DestroyOptions = {}): Promise<void> {
     const record = await this.loadRecord(name);
     const current = await this.reconcile(record);
-    if (isLive(current.state) && current.state !== 'lost') {
+    const lostButRunning =
+      current.state === 'lost' && current.pid !== undefined && isSameProcess(current.pid, current.pidStartTime) && (readCmdline(current.pid) ?? []).includes(current.uuid);
+    if ((isLive(current.state) && current.state !== 'lost') || lostButRunning) {
       if (!o.force) throw new VmdeskError('VM_RUNNING', `${name} is ${current.state}; stop it first, or use --force to kill it`);
       await this.stop(name, { force: true });
     }
-    const lock = await acquireLock(this.vmDir(name), 'destroy');
+    const lock = await acquireLock(this.vmDir(name), 'destroy', LOCK_WAIT_MS);
     try {
+      // Another process may have destroyed it while we waited for the lock: then this destroy did nothing.
+      if (!existsSync(`${this.vmDir(name)}/vm.json`)) {
+        lock.release();
+        try {
+          rmdirSync(this.vmDir(name)); // only if empty: the lock wait recreated it
+        } catch {
+          // not empty (logs kept): leave it
+        }
+        throw notFound(name);
+      }
       const session = this.sessions.get(name);
       await session?.detach();
       this.sessions.delete(name);
@@ -277,7 +333,7 @@ class Supervisor implements SupervisorApi {
       if (paths.overlay) rmSync(paths.overlay, { force: true });
       if (o.removeLogs) {
         lock.release();
-        rmSync(this.vmDir(name), { recursive: true, force: true });
+        rmSync(this.vmDir(name), { recursive: true, force: true, maxRetries: 10, retryDelay: 20 }); // another process may be taking the lock inside it
       } else {
         this.recordEvent(name, makeEvent('lifecycle', 'destroyed', `${name} removed (logs kept in ${paths.vmDir})`));
         rmSync(`${paths.vmDir}/vm.json`, { force: true });

@@ -247,7 +247,9 @@ export class VmSession {
     const pid = this.record.pid;
     for (let i = 0; i < 200; i++) {
       if (!pid || !isRunningPid(pid)) {
-        await this.finish(null, null, true);
+        // QEMU sends SHUTDOWN before any orderly exit (guest power-off, quit, SIGTERM/SIGINT/SIGHUP: reason
+        // host-signal); an exit with QMP watching and no SHUTDOWN is a kill or a crash.
+        await this.finish(null, null, true, true);
         return;
       }
       await delay(10);
@@ -263,17 +265,20 @@ export class VmSession {
     watch.unref();
   }
 
-  private async finish(code: number | null, signal: string | null, statusUnknown: boolean): Promise<void> {
+  private async finish(code: number | null, signal: string | null, statusUnknown: boolean, qmpWatched = false): Promise<void> {
     if (this.ended) return;
     this.ended = true;
     if (this.statsTimer) clearInterval(this.statsTimer);
     this.consoleSock?.destroy();
     const facts = { code, signal, requested: this.requested, ...(this.shutdownReason ? { shutdownReason: this.shutdownReason } : {}), ...(this.requested && this.stopStep ? { stopStep: this.stopStep } : {}) };
-    const crash = isCrash(facts);
+    const diedUnannounced = statusUnknown && qmpWatched && !this.requested && !this.shutdownReason;
+    const crash = isCrash({ ...facts, diedUnannounced });
     const record: ExitRecord = {
       at: new Date().toISOString(),
       ...facts,
-      summary: summariseExit({ ...facts, statusUnknown }),
+      summary: diedUnannounced
+        ? `QEMU (pid ${this.record.pid}) died without a shutdown event (killed by a signal or crashed; it was not a child of this process, so its exit status is unknown)`
+        : summariseExit({ ...facts, statusUnknown }),
     };
     if (crash) {
       const tail = qemuErrorLines(readTail(this.record.plan.paths.stderrLog, 4096), 5);
@@ -281,7 +286,7 @@ export class VmSession {
     }
     this.record.lastExit = record;
     delete this.record.stopRequestedAt;
-    this.record.state = nextState(this.record.state, { type: 'exited', ...facts });
+    this.record.state = nextState(this.record.state, { type: 'exited', ...facts, diedUnannounced });
     this.emit(
       makeEvent(crash ? 'error' : 'lifecycle', crash ? 'crashed' : 'exited', record.summary, {
         code,

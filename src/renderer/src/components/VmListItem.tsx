@@ -25,12 +25,12 @@ export function VmListItem({ vm, selected, now, onSelect }: { vm: VmInfo; select
         </span>
         <span className="vm-item-meta">
           {uptime && <span title="uptime">{uptime}</span>}
-          {ports && <span title="forwarded ports (host→guest)">{ports}</span>}
-          {!uptime && !ports && <span>{vm.lastExit ? vm.lastExit.summary : 'never started'}</span>}
+          {ports && <span className="vm-item-ports" title="forwarded ports (host→guest)">{ports}</span>}
+          {!uptime && !ports && <span className="vm-item-ports">{vm.lastExit ? vm.lastExit.summary : 'never started'}</span>}
+          {active && <Sparkline samples={samples} width={56} height={16} />}
         </span>
       </button>
       <span className="vm-item-side">
-        {active && <Sparkline samples={samples} />}
         <button
           type="button"
           className={`btn btn-small ${active ? '' : 'btn-primary'}`}

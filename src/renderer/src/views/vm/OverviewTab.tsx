@@ -90,6 +90,7 @@ export function OverviewTab({ vm }: { vm: VmInfo }) {
           <p className="muted">The command line appears once the task is valid.</p>
         )}
         {!vm.argv && cmd && <p className="muted small">This is what the next start runs (the port numbers are picked at start when automatic).</p>}
+        {vm.argv && !running && <p className="muted small">This is the command line of the last run.</p>}
       </section>
 
       <section className="card">
