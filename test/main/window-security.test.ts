@@ -5,7 +5,7 @@
 // test/main/ipc-hostile.test.ts. Each `it` names the checklist item it proves.
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createMainWindow } from '../../src/main/window/main-window';
+import { createMainWindow, loadPage } from '../../src/main/window/main-window';
 import { CONTENT_SECURITY_POLICY } from '../../src/main/window/security';
 import { FakeBrowserWindow, resetFakeElectron, session } from '../helpers/fake-electron';
 
@@ -67,8 +67,11 @@ describe('Electron security checklist', () => {
     expect(win.webContents.devToolsOpened).toBe(false);
     expect(win.options.show).toBe(false);
   });
-  it('loads our page from a file (no remote content), not a URL', () => {
+  it('loads our page from a file (no remote content), not a URL; no devtools outside development', async () => {
+    await loadPage(win as never, page);
     expect(win.loadedFile).toBe(page.file);
+    expect(win.loadedUrl).toBe(page.url);
+    expect(win.webContents.devToolsOpened).toBe(false);
   });
 });
 

@@ -276,6 +276,8 @@ class Supervisor implements SupervisorApi {
     const { pid, pidStartTime, uuid } = r.record;
     const ours = () => isSameProcess(pid, pidStartTime) && (readCmdline(pid) ?? []).includes(uuid);
     if (!ours()) return undefined;
+    // Conflicting evidence (our socket path answered by another QEMU) is not "unreachable": signal nothing.
+    if (await qmpAnswersAsAnother(r.record.plan.paths.qmpSocket, uuid)) return undefined;
     const began = Date.now();
     let step: 'sigterm' | 'sigkill' = o.force ? 'sigkill' : 'sigterm';
     this.recordEvent(name, makeEvent('stop', 'stop-step', `QMP unreachable: sending ${step.toUpperCase()} to pid ${pid}`, { step, pid }));
@@ -654,4 +656,22 @@ export function infoFromRecord(r: StateRecord): VmInfo {
     argv: r.plan.argv,
     binary: r.plan.binary,
   };
+}
+
+/** True when the QMP socket greets and reports a uuid other than ours (a stolen socket path). */
+async function qmpAnswersAsAnother(socketPath: string, uuid: string): Promise<boolean> {
+  let qmp: QmpClient;
+  try {
+    qmp = await QmpClient.connect(socketPath, { connectTimeoutMs: 1_000 });
+  } catch {
+    return false;
+  }
+  try {
+    const answered = (await qmp.execute<{ UUID: string }>('query-uuid', undefined, { timeoutMs: 1_000 })).UUID;
+    return answered.toLowerCase() !== uuid.toLowerCase();
+  } catch {
+    return false;
+  } finally {
+    await qmp.close();
+  }
 }
