@@ -46,15 +46,20 @@ export interface LogPage {
 
 /** One finding of a Nomad job import (what vmdesk changed, could not carry over, or refused). */
 export interface ImportDiagnostic {
+  /** An error stops that task's import; the others are reported. */
   severity: 'error' | 'warning' | 'info';
-  /** Stable kind: artifact, template, port, network, image, invalid, syntax, ... */
+  /** Stable kind: artifact, template, service, check, constraint, non-qemu-task, unknown-key, not-applicable, interpolation, port, network, dns, invalid, renamed, image, syntax, ... */
   kind: string;
   message: string;
-  /** The Nomad task it concerns. */
+  /** The Nomad task it concerns (absent for job- or group-level items that concern every task). */
   task?: string;
+  /** 1-based line in the job file, when known (HCL); API JSON has none. */
   line?: number;
+  /** 1-based column, for syntax errors. */
   column?: number;
+  /** Block path (HCL) or JSON path (API JSON) of the item. */
   path?: string;
+  /** For artifacts: the URL to fetch the image from. */
   source?: string;
 }
 

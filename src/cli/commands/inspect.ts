@@ -1,6 +1,6 @@
 // `vmdesk inspect NAME [--json]`: state, pid, uuid, uptime, ports, guest agent, last exit.
 import { formatInspect } from '../format';
-import { oneName, parseCli, printJson, reportError, withSupervisor } from '../context';
+import { parseVmArgs, printJson, reporting, withSupervisor } from '../context';
 import type { Command } from '../command';
 
 /** The `inspect` command. */
@@ -9,16 +9,12 @@ export const inspectCommand: Command = {
   summary: 'Show one VM: state, pid, uuid, uptime, ports, guest agent, last exit',
   usage: 'vmdesk inspect NAME [--json]',
   async run(args, io) {
-    const { values, positionals } = parseCli(args, { json: { type: 'boolean' } });
-    const json = values.json === true;
-    const name = oneName(positionals);
-    try {
+    const { name, json } = parseVmArgs(args, {});
+    return reporting(io, 'inspect', json, async () => {
       const vm = await withSupervisor((sup) => sup.inspect(name));
       if (json) printJson(io, { vm });
       else io.out(formatInspect(vm));
       return 0;
-    } catch (err) {
-      return reportError(io, 'inspect', err, json);
-    }
+    });
   },
 };

@@ -12,6 +12,7 @@ import { delay, sleep } from './sleep';
 import type { ChildExit } from './spawn';
 import { isCrash, isLive, nextState, type VmInput } from './state-machine';
 import { writeRecord, type StateRecord } from './state-record';
+import { infoFromRecord } from './vm-info';
 import { cpuPercent, pushBounded, readCpu, STATS_INTERVAL_MS, type CpuReading } from './stats';
 import { stepTimeoutMs, stopSteps, summariseExit } from './stop-ladder';
 
@@ -115,24 +116,9 @@ export class VmSession {
 
   /** The VM as inspect shows it. */
   info(): VmInfo {
-    const r = this.record;
-    const live = isLive(r.state);
-    return {
-      name: r.name,
-      state: r.state,
-      ...(r.pid ? { pid: r.pid } : {}),
-      uuid: r.uuid,
-      ...(r.startedAt ? { startedAt: r.startedAt } : {}),
-      ...(live && r.startedAt ? { uptimeMs: Date.now() - Date.parse(r.startedAt) } : {}),
-      ports: r.plan.ports,
-      agent: live ? this.agentStatus : r.plan.task.config.guest_agent ? 'unknown' : 'disabled',
-      ...(r.lastExit ? { lastExit: r.lastExit } : {}),
-      disposable: r.plan.task.disposable,
-      ...(r.taskFile ? { taskFile: r.taskFile } : {}),
-      argv: r.plan.argv,
-      binary: r.plan.binary,
-    };
+    return infoFromRecord(this.record, this.agentStatus);
   }
+
 
   /** Runs the stop ladder; resolves with the step that ended the VM. Concurrent calls share one run. */
   stop(opts: { force?: boolean; timeoutMs?: number } = {}): Promise<{ step: StopStep; durationMs: number }> {
