@@ -525,6 +525,7 @@ class Supervisor implements SupervisorApi {
     }
     this.sessions.set(name, session);
     session.syncStatus(status.running);
+    if (!status.running) void session.reviewRunState(status.status);
     this.recordEvent(name, makeEvent('lifecycle', 'reattached', `re-attached to QEMU pid ${pid} (uuid ${uuid}, status ${status.status})`, { pid, uuid, supervisorPid: process.pid }));
     session.startTimers();
     void this.probeAgent(session);
