@@ -22,7 +22,8 @@ import type { AppEventSink } from './app-events';
 import type { SettingsStore } from './settings-store';
 import { forwardedPortUrl, isForwardedPortUrl } from './forwarded-port';
 import { inspectImageForForm, runDoctor, validateTaskForForm } from './driver-adapter';
-import { findTaskFile, listTaskNames, moveOwnDirTask, ownDirTaskFilePath, readTaskJson, removeTaskFile, taskExists, tasksDir, writeTaskJson } from './task-store';
+import { definedVm, listWithDefinitions } from './vm-list';
+import { findTaskFile, moveOwnDirTask, ownDirTaskFilePath, readTaskJson, removeTaskFile, taskExists, tasksDir, writeTaskJson } from './task-store';
 
 /** What the services need from the outside; Electron-specific parts are injected by src/main/index.ts. */
 export interface AppDeps {
@@ -72,28 +73,6 @@ async function fileSize(path: string): Promise<number> {
   } catch {
     return 0;
   }
-}
-
-/** A VM known only by its task file (never started): reported as exited with no exit record. */
-function definedOnlyInfo(name: string, taskFile: string, task: unknown): VmInfo {
-  const parsed = parseTask(task);
-  const ports = parsed.ok
-    ? Object.entries(parsed.task.config.port_map).map(([label, guest]) => ({
-        label,
-        guest,
-        host: parsed.task.ports[label] ?? 0,
-        bind: '',
-        protocols: ['tcp', 'udp'] as Array<'tcp' | 'udp'>,
-      }))
-    : [];
-  return {
-    name,
-    state: 'exited',
-    ports,
-    agent: parsed.ok && parsed.task.config.guest_agent ? 'unknown' : 'disabled',
-    disposable: parsed.ok ? parsed.task.disposable : false,
-    taskFile,
-  };
 }
 
 /** Creates the services over the given dependencies and forwards supervisor notifications to subscribers. */
@@ -146,8 +125,8 @@ export function createAppServices(deps: AppDeps): AppServices {
   async function infoOf(name: string): Promise<VmInfo> {
     const info = await supervised(name);
     if (info) return info;
-    const file = await findTaskFile(home, name);
-    if (file) return definedOnlyInfo(name, file, await readTaskJson(file).catch(() => undefined));
+    const defined = await definedVm(home, name);
+    if (defined) return defined;
     throw new VmdeskError('VM_NOT_FOUND', `no VM named "${name}"; create it first (or check the name)`);
   }
 
@@ -179,12 +158,7 @@ export function createAppServices(deps: AppDeps): AppServices {
     async listVms() {
       const records = await supervisor.list();
       for (const r of records) known.set(r.name, r);
-      const byName = new Map(records.map((r) => [r.name, r]));
-      for (const name of await listTaskNames(home)) {
-        const file = byName.has(name) ? undefined : await findTaskFile(home, name);
-        if (file) byName.set(name, definedOnlyInfo(name, file, await readTaskJson(file).catch(() => undefined)));
-      }
-      return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+      return listWithDefinitions(records, home);
     },
 
     inspectVm: ({ name }) => infoOf(name),
