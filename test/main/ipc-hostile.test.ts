@@ -39,7 +39,10 @@ const samples: Record<InvokeName, Record<string, unknown> | undefined> = {
   doctor: undefined,
   openForwardedPort: { name: 'web', label: 'http' },
   buildDemoImage: undefined,
-  importJob: { text: 'job "web" {}', only: 'web' },
+  importJob: { text: 'job "web" {}', only: 'web', tasks: ['g/web', 'db'], dryRun: true },
+  pickJobFile: undefined,
+  getNomadSettings: undefined,
+  setNomadSettings: { address: 'http://127.0.0.1:4646', namespace: 'default', region: 'global', token: 'secret', forgetToken: false },
   exportJob: { name: 'web', format: 'hcl', artifactUrl: 'https://example.test/web.qcow2', save: false },
   submitJob: { name: 'web', address: 'http://127.0.0.1:4646', namespace: 'default', region: 'global', detach: true },
 };
