@@ -24,7 +24,7 @@ describe('importJob / pickJobFile', () => {
     const picked = await h.invoke('pickJobFile');
     expect(picked).toMatchObject({ ok: true, value: { name: 'group-network.nomad.hcl', text: expect.stringContaining('job "lab"') } });
     fakeControl.openDialogResult = { canceled: false, filePaths: [fixtures] };
-    expect(await h.invoke('pickJobFile')).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('not a regular file') } });
+    expect(await h.invoke('pickJobFile')).toMatchObject({ ok: false, error: { code: 'IMPORT_FAILED', message: expect.stringContaining('not a regular file') } });
   });
 
   it('a dry run lists both qemu tasks of a job with line numbers, and writes nothing', async () => {

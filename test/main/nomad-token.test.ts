@@ -53,7 +53,7 @@ describe('Nomad token storage (FAKE safeStorage)', () => {
 
     // A FAKE Nomad that demands the token: the saved one is unsealed and sent when the request has none.
     nomad = await startFakeNomad({ token: TOKEN });
-    await app.invoke('setNomadSettings', { address: nomad.address, namespace: '', region: '' });
+    await app.invoke('setNomadSettings', { address: nomad.address, namespace: '', region: '', token: TOKEN });
     expect(await app.invoke('getNomadSettings')).toMatchObject({ ok: true, value: { address: nomad.address, tokenSaved: true } });
     await app.invoke('saveTask', { task });
     const r = await app.invoke('submitJob', { name: 'web', detach: true });
@@ -70,6 +70,14 @@ describe('Nomad token storage (FAKE safeStorage)', () => {
     const r = await app.invoke('submitJob', { name: 'web', address: nomad.address, detach: true });
     expect(r).toMatchObject({ ok: true, value: { outcome: 'registered' } });
     expect(nomad.requests.every((q) => q.token === undefined)).toBe(true);
+  });
+
+  it('saving another address drops the saved token (it belonged to the old cluster)', async () => {
+    const app = await launch({ available: true });
+    await app.invoke('setNomadSettings', { address: 'http://nomad-a:4646', namespace: '', region: '', token: TOKEN });
+    expect(await app.invoke('setNomadSettings', { address: 'http://nomad-a:4646/', namespace: 'x', region: '' })).toMatchObject({ ok: true, value: { tokenSaved: true } });
+    expect(await app.invoke('setNomadSettings', { address: 'http://nomad-b:4646', namespace: 'x', region: '' })).toMatchObject({ ok: true, value: { tokenSaved: false } });
+    expect(JSON.parse(settingsText(app.home)).nomad.token_sealed).toBeUndefined();
   });
 
   it('forgetToken removes the sealed token', async () => {

@@ -83,7 +83,7 @@ export function createNomadHandlers(ctx: NomadContext): Pick<Handlers, NomadChan
       if (path === null) return null;
       // The user picked this file in the OS dialog; it is read here, size-limited, and only its text goes back.
       const r = await readLimitedFile(path, TASK_FILE_MAX_BYTES);
-      if (!r.ok) throw new VmdeskError('BAD_REQUEST', `${r.message}; pick a Nomad job file (.nomad, .hcl or .json) of at most ${TASK_FILE_MAX_BYTES} bytes`);
+      if (!r.ok) throw new VmdeskError('IMPORT_FAILED', `${r.message}; pick a Nomad job file (.nomad, .hcl or .json) of at most ${TASK_FILE_MAX_BYTES} bytes`);
       return { path, name: basename(path), text: r.text };
     },
 

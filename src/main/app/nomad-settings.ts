@@ -15,6 +15,8 @@ const storedSchema = z.object({
 });
 type Stored = z.infer<typeof storedSchema>;
 
+const addressKey = (address: string) => address.trim().replace(/\/+$/, '');
+
 /** Reads and writes the Nomad settings. */
 export interface NomadSettingsService {
   /** The saved target and token status (never the token). */
@@ -50,7 +52,10 @@ export function createNomadSettings(settings: SettingsStore, vault: TokenVault):
     view: () => view(read()),
     save(next) {
       const previous = read();
-      let sealed = next.forgetToken ? undefined : previous.token_sealed;
+      // A saved token belongs to the address it was saved with: a new address drops it (unless a token comes too),
+      // so the token of one cluster is never sent to another.
+      const moved = addressKey(next.address) !== addressKey(previous.address);
+      let sealed = next.forgetToken || moved ? undefined : previous.token_sealed;
       if (next.token !== undefined && !next.forgetToken) sealed = vault.available() ? vault.seal(next.token) : undefined;
       const stored: Stored = { address: next.address.trim(), namespace: next.namespace.trim(), region: next.region.trim(), ...(sealed ? { token_sealed: sealed } : {}) };
       settings.setSection('nomad', stored);

@@ -2,7 +2,7 @@
 import type { VmState } from '../../../shared/vm';
 
 const LABEL: Record<VmState, string> = {
-  defined: 'never started',
+  defined: 'defined',
   starting: 'starting',
   running: 'running',
   paused: 'paused',
