@@ -194,6 +194,19 @@
         },
       ),
     openForwardedPort: () => ok(undefined),
+    // Nomad: canned answers (the real import, export and submit are tested with the app harness).
+    pickJobFile: () => ok(cfg.pickJobFile === undefined ? null : cfg.pickJobFile),
+    importJob: ({ dryRun }) => ok({ ...(cfg.importResult || { ok: false, vms: [], found: [], diagnostics: [{ severity: 'error', kind: 'syntax', message: 'fake: no importResult configured' }] }), ...(dryRun ? { vms: [] } : {}) }),
+    exportJob: ({ name, format }) => ok({ text: format === 'hcl' ? `job "${name}" {}\n` : JSON.stringify({ Job: { ID: name } }), format, notes: [] }),
+    getNomadSettings: () => ok(state.nomad || { address: '', namespace: '', region: '', tokenSaved: false, tokenStorage: 'unavailable' }),
+    setNomadSettings: ({ address, namespace, region }) => {
+      state.nomad = { address, namespace, region, tokenSaved: false, tokenStorage: 'unavailable' };
+      return ok(state.nomad);
+    },
+    submitJob: async ({ name }) => {
+      emit('nomadSubmit', { name, event: { kind: 'registered', jobId: name, evalId: 'fake-eval', warnings: '' } });
+      return ok({ jobId: name, evalId: 'fake-eval', outcome: 'registered' });
+    },
     buildDemoImage: async () => {
       const steps = ['Copying the kernel', 'Building the initramfs', 'Writing the boot disk', 'Installing the boot loader'];
       for (let i = 0; i < steps.length; i++) {

@@ -130,6 +130,28 @@ describe('IPC: every contract channel refuses hostile calls before its handler',
     expect(calls).toEqual([]);
   });
 
+  it('importJob and setNomadSettings: hostile values inside the fields are refused', async () => {
+    const imports = [
+      { text: 'job "web" {}', tasks: [] },
+      { text: 'job "web" {}', tasks: Array.from({ length: 65 }, (_, i) => `t${i}`) },
+      { text: 'job "web" {}', tasks: [42] },
+      { text: 'job "web" {}', tasks: ['x'.repeat(201)] },
+      { text: 'job "web" {}', tasks: 'web' },
+      { text: '' },
+    ];
+    for (const bad of imports) expect(await call('importJob', bad), JSON.stringify(bad).slice(0, 80)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    const target = { address: 'http://127.0.0.1:4646', namespace: '', region: '' };
+    const settings = [
+      { ...target, token: '' },
+      { ...target, token: 'x'.repeat(4097) },
+      { ...target, address: 'x'.repeat(2049) },
+      { address: 'http://127.0.0.1:4646', namespace: '' },
+      { ...target, forgetToken: 'yes' },
+    ];
+    for (const bad of settings) expect(await call('setNomadSettings', bad), JSON.stringify(bad).slice(0, 80)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(calls).toEqual([]);
+  });
+
   it.each(channels)('%s: from an unknown sender (another window, a subframe, a foreign page, a gone frame)', async (name) => {
     const other = new FakeBrowserWindow({});
     await other.loadURL(page);
