@@ -1,4 +1,4 @@
-// `vmdesk ls` lists the app's never-started task files as `defined` (as the app does), next to run records.
+// `vmdesk ls` and `vmdesk inspect` show the app's never-started task files as `defined` (as the app does).
 // Runs the built bin/vmdesk.js as a child process over a temp $VMDESK_HOME; no QEMU is started.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,6 +31,15 @@ describe('vmdesk ls and never-started VMs', () => {
     expect(vms[1]).toMatchObject({ ports: [{ label: 'http', guest: 80, host: 8080 }], taskFile: join(home, 'tasks', 'web.json') });
     expect(vms[1]!.pid).toBeUndefined();
     expect(vms[1]!.lastExit).toBeUndefined();
+  });
+
+  it('inspect shows a never-started task file as defined; an unknown name is still VM_NOT_FOUND', async () => {
+    const r = await vmdesk(['inspect', 'imported', '--json'], env());
+    expect(r.code).toBe(0);
+    expect(json<{ vm: VmInfo }>(r).vm).toMatchObject({ name: 'imported', state: 'defined', taskFile: join(home, 'tasks', 'imported', 'imported.json') });
+    const missing = await vmdesk(['inspect', 'nope', '--json'], env());
+    expect(missing.code).not.toBe(0);
+    expect(json<{ ok: false; error: { code: string } }>(missing).error.code).toBe('VM_NOT_FOUND');
   });
 
   it('prints "defined" in the table, not "exited"', async () => {
