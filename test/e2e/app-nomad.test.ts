@@ -3,6 +3,7 @@
 // real-world job files in /work/shared/nomad-jobs/ (read there, not copied into the repository); submit goes to
 // the FAKE Nomad HTTP API of test/helpers/fake-nomad-server.ts, as a Nomad cluster cannot run here.
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchApp, waitFor, type AppHarness } from '../helpers/app-harness';
@@ -25,6 +26,15 @@ afterAll(async () => {
   await h?.close();
   await nomad?.close();
 });
+
+/** A local TCP port that nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
 
 const byId = (id: string) => h.page.getByTestId(id);
 const textOf = async (id: string) => (await byId(id).textContent()) ?? '';
@@ -103,6 +113,11 @@ describe('Nomad import, export and submit in the app', () => {
   it('submits to a FAKE Nomad: a wrong token shows Nomad\'s 403; the right one shows progress until running and is kept only sealed', async () => {
     fakeControl.encryptionAvailable = true; // the FAKE keyring
     await byId('nomad-tab-submit').click();
+    // Nothing listens on a port just freed: the network error as Node reports it.
+    const closed = await closedPort();
+    await byId('nomad-address').fill(`http://127.0.0.1:${closed}`);
+    await byId('nomad-submit').click();
+    await expect.poll(() => textOf('nomad-error'), { timeout: 30_000 }).toMatch(new RegExp(`cannot reach Nomad at http://127\\.0\\.0\\.1:${closed}.*ECONNREFUSED`));
     await byId('nomad-address').fill(nomad.address);
     await byId('nomad-namespace').fill('dev');
     await byId('nomad-token').fill('wrong-token');
@@ -129,6 +144,21 @@ describe('Nomad import, export and submit in the app', () => {
     const settings = readFileSync(join(h.home, 'settings.json'), 'utf8');
     expect(settings).not.toContain(TOKEN);
     expect(JSON.parse(settings).nomad).toMatchObject({ address: nomad.address, namespace: 'dev', token_sealed: expect.any(String) });
+  });
+
+  it('a task that the (FAKE) Nomad cannot start shows the failure and the driver\'s message', async () => {
+    // The FAKE Nomad fails the task of a job whose ID is "broken" (a driver failure), as Nomad reports it.
+    expect(await h.invoke('saveTask', { task: { name: 'broken', config: { image_path: 'broken.qcow2' } } })).toMatchObject({ ok: true });
+    await h.page.keyboard.press('Escape');
+    await h.page.locator('[data-testid=vm-item][data-name=broken] .vm-item-main').click();
+    await byId('action-nomad').click();
+    await byId('nomad-tab-submit').click();
+    await byId('nomad-token').fill(TOKEN);
+    await byId('nomad-submit').click();
+    await expect.poll(() => byId('nomad-result').getAttribute('data-outcome'), { timeout: 60_000 }).toBe('failed');
+    expect(await textOf('nomad-result')).toMatch(/did not start: task "broken" failed: Driver Failure: .*image_path is not in the allowed paths/);
+    await h.page.keyboard.press('Escape');
+    await h.page.locator('[data-testid=vm-item][data-name=ayden-vm] .vm-item-main').click();
   });
 
   it('next time the saved token is used without being shown; with no keyring the UI says the token is not saved', async () => {

@@ -5,6 +5,7 @@ import type { ExportJobResult } from '../../../../shared/ipc-contract';
 import type { ErrorData } from '../../../../shared/errors';
 import { call } from '../../api';
 import { CopyButton } from '../../components/CopyButton';
+import { hintFor } from '../../lib/error-hints';
 
 /** The export panel for VM `name`. */
 export function ExportJobPanel({ name }: { name: string }) {
@@ -62,14 +63,20 @@ export function ExportJobPanel({ name }: { name: string }) {
       </div>
       <label className="field">
         <span className="field-label">Image URL for Nomad (optional)</span>
-        <input value={artifactUrl} onChange={(e) => setArtifactUrl(e.target.value)} placeholder="https://images.example.com/web.qcow2" aria-invalid={Boolean(error)} data-testid="export-artifact" />
+        <input value={artifactUrl} onChange={(e) => setArtifactUrl(e.target.value)} placeholder="https://images.example.com/web.qcow2" aria-invalid={error?.field === 'artifactUrl'} data-testid="export-artifact" />
         <span className="field-hint">Nomad downloads the image from here into the task directory (an <code>artifact</code> block).</span>
-        {error && (
+        {error?.field === 'artifactUrl' && (
           <span className="field-error" role="alert" data-testid="export-error">
             {error.message}
           </span>
         )}
       </label>
+      {error && error.field !== 'artifactUrl' && (
+        <div className="inline-error" role="alert" data-testid="export-error">
+          {error.message}
+          {hintFor(error) && <div className="notice-hint">{hintFor(error)}</div>}
+        </div>
+      )}
       <pre className="cmdline job-text-view" data-testid="export-text">{job?.text ?? 'Exporting…'}</pre>
       {job && job.notes.length > 0 && (
         <ul className="hint-list" data-testid="export-notes">
