@@ -27,7 +27,13 @@ export function safeStorageVault(safeStorage: SafeStorageLike & { getSelectedSto
   return {
     available() {
       if (!safeStorage.isEncryptionAvailable()) return false;
-      return safeStorage.getSelectedStorageBackend?.() !== 'basic_text';
+      let backend: string | undefined;
+      try {
+        backend = safeStorage.getSelectedStorageBackend?.(); // Linux only; absent or throwing elsewhere
+      } catch {
+        backend = undefined;
+      }
+      return backend !== 'basic_text';
     },
     seal: (plain) => safeStorage.encryptString(plain).toString('base64'),
     unseal: (sealed) => safeStorage.decryptString(Buffer.from(sealed, 'base64')),
