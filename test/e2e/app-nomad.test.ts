@@ -1,24 +1,22 @@
 // Nomad in the app, end to end through the UI: the built renderer in Debian's Chromium, the real built preload
-// bridged to the real main process (FAKE electron: its dialogs and its FAKE safeStorage). Import uses the
-// real-world job files in /work/shared/nomad-jobs/ (read there, not copied into the repository); submit goes to
+// bridged to the real main process (FAKE electron: its dialogs and its FAKE safeStorage). Import uses job files
+// from test/fixtures/nomad/ (a job with invalid HCL, a lab job with two qemu VMs); submit goes to
 // the FAKE Nomad HTTP API of test/helpers/fake-nomad-server.ts, as a Nomad cluster cannot run here.
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchApp, waitFor, type AppHarness } from '../helpers/app-harness';
 import { fakeControl } from '../helpers/fake-electron';
 import { startFakeNomad, type FakeNomad } from '../helpers/fake-nomad-server';
 
-const JOBS = process.env.VMDESK_SHARED_NOMAD_JOBS ?? '/work/shared/nomad-jobs';
+const JOBS = fileURLToPath(new URL('../fixtures/nomad/', import.meta.url));
 const TOKEN = 'fake-nomad-acl-token-7d1c';
 let h: AppHarness;
 let nomad: FakeNomad;
 
 beforeAll(async () => {
-  if (!existsSync(join(JOBS, 'j10-admin-exams.hcl'))) {
-    throw new Error(`the real Nomad job files are not at ${JOBS}; set VMDESK_SHARED_NOMAD_JOBS to their directory`);
-  }
   nomad = await startFakeNomad({ token: TOKEN });
   h = await launchApp();
 });
@@ -40,70 +38,70 @@ const byId = (id: string) => h.page.getByTestId(id);
 const textOf = async (id: string) => (await byId(id).textContent()) ?? '';
 
 describe('Nomad import, export and submit in the app', () => {
-  it('a job with invalid HCL (j3-hass.nomad, picked in the native dialog) shows the error at line:column; nothing can be imported', async () => {
+  it('a job with invalid HCL (picked in the native dialog) shows the error at line:column; nothing can be imported', async () => {
     await byId('empty-import').click();
     await byId('import-dialog').waitFor();
-    fakeControl.openDialogResult = { canceled: false, filePaths: [join(JOBS, 'j3-hass.nomad')] };
+    fakeControl.openDialogResult = { canceled: false, filePaths: [join(JOBS, 'trailing-comma.hcl')] };
     await byId('pick-job').click();
-    await expect.poll(() => textOf('job-file-name')).toBe('j3-hass.nomad');
+    await expect.poll(() => textOf('job-file-name')).toBe('trailing-comma.hcl');
     const diag = h.page.locator('[data-testid=job-diagnostics] [data-testid=diagnostic]');
-    await expect.poll(() => diag.first().textContent(), { timeout: 30_000 }).toContain('line 24:26');
+    await expect.poll(() => diag.first().textContent(), { timeout: 30_000 }).toContain('line 9:18');
     expect(await diag.first().getAttribute('data-severity')).toBe('error');
     expect(await diag.first().textContent()).toMatch(/invalid HCL: Unexpected comma after argument/);
     expect(await byId('import-chosen').isDisabled()).toBe(true);
     await h.screenshot('import-dialog-error');
   });
 
-  it('a pasted job with two qemu tasks (j10-admin-exams.hcl) lists both with their diagnostics; only the chosen one becomes a VM', async () => {
-    await byId('job-text').fill(readFileSync(join(JOBS, 'j10-admin-exams.hcl'), 'utf8'));
+  it('a pasted job with two qemu tasks (two-vm-lab.hcl) lists both with their diagnostics; only the chosen one becomes a VM', async () => {
+    await byId('job-text').fill(readFileSync(join(JOBS, 'two-vm-lab.hcl'), 'utf8'));
     expect(await textOf('job-file-name')).toBe('or paste it below');
     await byId('check-job').click();
-    await byId('found-ayden-vm').waitFor({ timeout: 30_000 });
-    await byId('found-hypnoant-vm').waitFor();
+    await byId('found-web-vm').waitFor({ timeout: 30_000 });
+    await byId('found-db-vm').waitFor();
     // Each task's own diagnostics, with the job file's lines: the artifact to fetch, cpu not applicable.
-    expect(await textOf('found-ayden-vm')).toMatch(/line 21.*artifact http:\/\/vm-resources\.service\.consul:8000\/.*debian-12-genericcloud/);
-    expect(await textOf('found-ayden-vm')).toMatch(/line 16.*resources\.cpu = 12000/);
-    expect(await textOf('found-hypnoant-vm')).toMatch(/line 63.*artifact/);
-    expect(await textOf('job-diagnostics')).toMatch(/line 10.*service "ayden-vm"/);
-    expect(await byId('choose-ayden-vm').isChecked()).toBe(true);
-    expect(await byId('choose-hypnoant-vm').isChecked()).toBe(true);
+    expect(await textOf('found-web-vm')).toMatch(/line 20.*artifact http:\/\/images\.lab\.internal:8000\/.*debian-12-web/);
+    expect(await textOf('found-web-vm')).toMatch(/line 15.*resources\.cpu = 8000/);
+    expect(await textOf('found-db-vm')).toMatch(/line 48.*artifact/);
+    expect(await textOf('job-diagnostics')).toMatch(/line 10.*service "web-vm"/);
+    expect(await byId('choose-web-vm').isChecked()).toBe(true);
+    expect(await byId('choose-db-vm').isChecked()).toBe(true);
     expect(await textOf('import-chosen')).toBe('Create 2 VMs');
-    await byId('choose-hypnoant-vm').uncheck();
+    await byId('choose-db-vm').uncheck();
     expect(await textOf('import-chosen')).toBe('Create 1 VM');
     await byId('job-text').evaluate((el) => el.scrollTo(0, 0)); // show the job's start, as after opening a file
     await h.screenshot('import-dialog');
     // The dry run wrote nothing.
-    expect(existsSync(join(h.home, 'tasks', 'ayden-vm'))).toBe(false);
+    expect(existsSync(join(h.home, 'tasks', 'web-vm'))).toBe(false);
 
     await byId('import-chosen').click();
     await byId('vm-view').waitFor();
-    expect(await h.page.locator('.vm-head h1').textContent()).toBe('ayden-vm');
+    expect(await h.page.locator('.vm-head h1').textContent()).toBe('web-vm');
     // Defined, never started: not "stopped".
     expect(await h.page.locator('.vm-head [data-testid=state-badge]').getAttribute('data-state')).toBe('defined');
-    expect(await textOf('vm-list')).toContain('ayden-vm');
-    expect(await textOf('vm-list')).not.toContain('hypnoant-vm');
-    const file = JSON.parse(readFileSync(join(h.home, 'tasks', 'ayden-vm', 'ayden-vm.json'), 'utf8'));
-    expect(file).toMatchObject({ name: 'ayden-vm', config: { image_path: 'local/ayden-vm.qcow2', accelerator: 'kvm', drive_interface: 'virtio' }, resources: { memory: 4096 } });
-    expect(existsSync(join(h.home, 'tasks', 'hypnoant-vm'))).toBe(false);
+    expect(await textOf('vm-list')).toContain('web-vm');
+    expect(await textOf('vm-list')).not.toContain('db-vm');
+    const file = JSON.parse(readFileSync(join(h.home, 'tasks', 'web-vm', 'web-vm.json'), 'utf8'));
+    expect(file).toMatchObject({ name: 'web-vm', config: { image_path: 'local/web-vm.qcow2', accelerator: 'kvm', drive_interface: 'virtio' }, resources: { memory: 4096 } });
+    expect(existsSync(join(h.home, 'tasks', 'db-vm'))).toBe(false);
   });
 
   it('exports the VM as a Nomad job in HCL and JSON, refuses a bad artifact URL, and saves through the native dialog', async () => {
     await byId('action-nomad').click();
     await byId('nomad-dialog').waitFor();
-    await expect.poll(() => textOf('export-text'), { timeout: 30_000 }).toContain('job "ayden-vm"');
+    await expect.poll(() => textOf('export-text'), { timeout: 30_000 }).toContain('job "web-vm"');
     expect(await textOf("export-text")).toMatch(/driver\s*=\s*"qemu"/);
     await h.screenshot('nomad-export');
     await byId('export-artifact').fill('not a url');
     await expect.poll(() => textOf('export-error')).toMatch(/artifact URL Nomad understands/);
-    await byId('export-artifact').fill('https://images.example.test/ayden.qcow2');
+    await byId('export-artifact').fill('https://images.example.test/web.qcow2');
     await expect.poll(() => byId('export-error').count()).toBe(0);
     await h.page.locator('.segment', { hasText: 'API JSON' }).click();
     expect(await byId('export-format-json').isChecked()).toBe(true);
     await expect.poll(async () => (await textOf('export-text')).trimStart().startsWith('{')).toBe(true);
     const shown = JSON.parse(await textOf('export-text'));
-    expect(shown.Job).toMatchObject({ ID: 'ayden-vm' });
-    expect(JSON.stringify(shown)).toContain('https://images.example.test/ayden.qcow2');
-    const target = join(h.home, 'ayden-vm.nomad.json');
+    expect(shown.Job).toMatchObject({ ID: 'web-vm' });
+    expect(JSON.stringify(shown)).toContain('https://images.example.test/web.qcow2');
+    const target = join(h.home, 'web-vm.nomad.json');
     fakeControl.saveDialogResult = { canceled: false, filePath: target };
     await byId('export-save').click();
     await expect.poll(() => textOf('export-saved')).toBe(`Saved to ${target}`);
@@ -131,12 +129,12 @@ describe('Nomad import, export and submit in the app', () => {
     await byId('nomad-submit').click();
     await expect.poll(() => byId('nomad-result').getAttribute('data-outcome'), { timeout: 60_000 }).toBe('running');
     const eventList = () => h.page.locator('[data-testid=nomad-event]').allTextContents();
-    await expect.poll(async () => (await eventList()).join('\n')).toMatch(/ayden-vm is running/);
+    await expect.poll(async () => (await eventList()).join('\n')).toMatch(/web-vm is running/);
     const events = await eventList();
-    expect(events[0]).toMatch(/^Registered job ayden-vm/);
+    expect(events[0]).toMatch(/^Registered job web-vm/);
     expect(events.join('\n')).toMatch(/Allocation \w+ running on fake-node/);
-    expect(events.join('\n')).toMatch(/ayden-vm: Started — Task started by client/);
-    expect(await textOf('nomad-result')).toMatch(/Running on Nomad: job ayden-vm/);
+    expect(events.join('\n')).toMatch(/web-vm: Started — Task started by client/);
+    expect(await textOf('nomad-result')).toMatch(/Running on Nomad: job web-vm/);
     await h.screenshot('nomad-submit');
     const posted = nomad.requests.filter((r) => r.method === 'POST' && r.path === '/v1/jobs');
     expect(posted.at(-1)).toMatchObject({ token: TOKEN, query: { namespace: 'dev' } });
@@ -158,7 +156,7 @@ describe('Nomad import, export and submit in the app', () => {
     await expect.poll(() => byId('nomad-result').getAttribute('data-outcome'), { timeout: 60_000 }).toBe('failed');
     expect(await textOf('nomad-result')).toMatch(/did not start: task "broken" failed: Driver Failure: .*image_path is not in the allowed paths/);
     await h.page.keyboard.press('Escape');
-    await h.page.locator('[data-testid=vm-item][data-name=ayden-vm] .vm-item-main').click();
+    await h.page.locator('[data-testid=vm-item][data-name=web-vm] .vm-item-main').click();
   });
 
   it('next time the saved token is used without being shown; with no keyring the UI says the token is not saved', async () => {
