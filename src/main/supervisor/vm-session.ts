@@ -6,12 +6,13 @@ import { VmdeskError } from '../../shared/errors';
 import type { AgentStatus, ExitRecord, StatsSample, StopStep, VmEvent, VmInfo } from '../../shared/vm';
 import { QmpDisconnectedError, type QmpClient } from '../qmp/index';
 import { lastLines, qemuErrorLines, readTail } from './log-tail';
+import { DEFAULT_LOG_DISK_THRESHOLDS, freeBytes, isDiskFullError, logDiskFullMessage, logDiskResumedMessage, logDiskStatus, nextLogDiskState, type LogDiskObservation, type LogDiskState, type LogDiskThresholds } from './disk-space';
 import { LOG_MAX_BYTES, rotateIfNeeded } from './log-rotation';
 import { isRunningPid, isSameProcess } from './proc';
 import { delay, sleep } from './sleep';
 import type { ChildExit } from './spawn';
 import { isCrash, isLive, nextState, type VmInput } from './state-machine';
-import { writeRecord, type StateRecord } from './state-record';
+import { recordPath, writeRecord, type StateRecord } from './state-record';
 import { cpuPercent, pushBounded, readCpu, STATS_INTERVAL_MS, type CpuReading } from './stats';
 import { stepTimeoutMs, stopSteps, summariseExit } from './stop-ladder';
 
@@ -26,6 +27,8 @@ export interface SessionHooks {
 export interface SessionOptions {
   statsIntervalMs?: number;
   logMaxBytes?: number;
+  /** When the log disk counts as full / as having space again (default: disk-space.ts). */
+  logDisk?: LogDiskThresholds;
 }
 
 /** Builds a timeline event. Pure apart from the clock. */
@@ -58,6 +61,11 @@ export class VmSession {
   private consoleSock: Socket | undefined;
   private rotating = false;
   private rotationWarned = false;
+  /** Logs on a filesystem without hole punching: not retried (each try would copy the head for nothing). */
+  private readonly rotationUnsupported = new Set<string>();
+  private logDisk: LogDiskState = { full: false };
+  /** The state record could not be written (full disk): the one on disk is the previous, whole one; retried each tick. */
+  private recordDirty = false;
   private stopping: Promise<{ step: StopStep; durationMs: number }> | undefined;
 
   constructor(
@@ -131,7 +139,17 @@ export class VmSession {
       ...(r.taskFile ? { taskFile: r.taskFile } : {}),
       argv: r.plan.argv,
       binary: r.plan.binary,
+      ...(this.logDisk.full ? { logDisk: logDiskStatus(this.logDisk, r.plan.paths.vmDir) } : {}),
     };
+  }
+
+  /**
+   * A write under the VM directory failed (an event append, the record, a rotation). Disk-full errors start
+   * (or continue) a log-disk-full episode; the episode is reported once.
+   */
+  noteWriteFailure(path: string, err: unknown): void {
+    if (!isDiskFullError(err)) return;
+    this.observeLogDisk({ type: 'write-failed', path, error: (err as Error).message, freeBytes: freeBytes(this.record.plan.paths.vmDir), at: new Date().toISOString() });
   }
 
   /** Runs the stop ladder; resolves with the step that ended the VM. Concurrent calls share one run. */
@@ -170,12 +188,55 @@ export class VmSession {
   }
 
   private persist(opts: { notify: boolean } = { notify: true }): void {
+    this.writeRecordNow();
+    if (opts.notify) this.hooks.changed(this.info());
+  }
+
+  /** Writes the record; on a full disk the previous record stays whole on disk and the write is retried each tick. */
+  private writeRecordNow(): boolean {
     try {
       writeRecord(this.record.plan.paths.vmDir, this.record);
+      this.recordDirty = false;
+      return true;
     } catch (err) {
-      this.emit(makeEvent('error', 'record-write-failed', `cannot write the state record: ${(err as Error).message}`));
+      if (isDiskFullError(err)) {
+        this.recordDirty = true;
+        this.noteWriteFailure(recordPath(this.record.plan.paths.vmDir), err);
+      } else {
+        this.emit(makeEvent('error', 'record-write-failed', `cannot write the state record: ${(err as Error).message}`));
+      }
+      return false;
     }
-    if (opts.notify) this.hooks.changed(this.info());
+  }
+
+  private observeLogDisk(obs: LogDiskObservation): void {
+    const before = this.logDisk;
+    const d = nextLogDiskState(before, obs, this.opts.logDisk ?? DEFAULT_LOG_DISK_THRESHOLDS);
+    this.logDisk = d.state;
+    const vmDir = this.record.plan.paths.vmDir;
+    if (d.report === 'full' && d.state.full) {
+      const msg = logDiskFullMessage(d.state, vmDir);
+      this.emit(makeEvent('error', 'log-disk-full', msg, { path: d.state.path, vmDir, ...(d.state.freeBytes !== undefined ? { freeBytes: d.state.freeBytes } : {}), cause: d.state.cause }));
+      this.hooks.changed(this.info());
+    } else if (d.report === 'resumed' && before.full) {
+      // The record first (it may hold a state change made while the disk was full), then the event, whose
+      // append also writes every event kept in memory meanwhile, in order.
+      if (this.recordDirty) this.writeRecordNow();
+      const free = obs.type === 'free-space' ? obs.freeBytes : undefined;
+      this.emit(makeEvent('lifecycle', 'log-disk-resumed', logDiskResumedMessage(before.since, free, vmDir), { vmDir, since: before.since, ...(free !== undefined ? { freeBytes: free } : {}) }));
+      this.hooks.changed(this.info());
+    }
+  }
+
+  /** Once per tick: measure the free space of the log disk; retry a record write the full disk refused. */
+  private checkLogDisk(): void {
+    const vmDir = this.record.plan.paths.vmDir;
+    const free = freeBytes(vmDir);
+    this.observeLogDisk({ type: 'free-space', path: vmDir, freeBytes: free, at: new Date().toISOString() });
+    if (this.recordDirty && (free === undefined || !this.logDisk.full)) {
+      // Without statfs a successful write is the only sign that space is back.
+      if (this.writeRecordNow() && free === undefined) this.observeLogDisk({ type: 'write-ok', path: recordPath(vmDir), at: new Date().toISOString() });
+    }
   }
 
   private async runLadder(opts: { force?: boolean; timeoutMs?: number }): Promise<{ step: StopStep; durationMs: number }> {
@@ -320,7 +381,9 @@ export class VmSession {
       }
       this.lastCpu = now.reading;
     }
-    void this.rotateLogs();
+    this.checkLogDisk();
+    // Rotation copies before it frees: on a full disk it can only fail. It waits for space.
+    if (!this.logDisk.full) void this.rotateLogs();
   }
 
   private async rotateLogs(): Promise<void> {
@@ -328,11 +391,22 @@ export class VmSession {
     this.rotating = true;
     try {
       for (const path of [this.record.plan.paths.consoleLog, this.record.plan.paths.stderrLog]) {
-        const r = await rotateIfNeeded(path, this.opts.logMaxBytes ?? LOG_MAX_BYTES);
+        if (this.rotationUnsupported.has(path)) continue;
+        let r: Awaited<ReturnType<typeof rotateIfNeeded>>;
+        try {
+          r = await rotateIfNeeded(path, this.opts.logMaxBytes ?? LOG_MAX_BYTES);
+        } catch (err) {
+          if (isDiskFullError(err)) this.noteWriteFailure(`${path}.1`, err);
+          else this.emit(makeEvent('error', 'log-rotation-failed', `log rotation of ${path} failed: ${(err as Error).message}`, { path }));
+          continue;
+        }
         if (r.rotated) this.emit(makeEvent('lifecycle', 'log-rotated', `rotated ${path}: ${r.archived} bytes moved to ${path}.1`, { path, bytes: r.archived }));
-        else if ('unsupported' in r && !this.rotationWarned) {
-          this.rotationWarned = true;
-          this.emit(makeEvent('error', 'log-rotation-unsupported', `cannot rotate ${path} without losing bytes (${r.unsupported}); the log keeps growing`, { path }));
+        else if ('unsupported' in r) {
+          this.rotationUnsupported.add(path);
+          if (!this.rotationWarned) {
+            this.rotationWarned = true;
+            this.emit(makeEvent('error', 'log-rotation-unsupported', `cannot rotate ${path} without losing bytes (${r.unsupported}); the log keeps growing`, { path }));
+          }
         }
       }
     } catch (err) {
