@@ -16,8 +16,9 @@ import { liveStart, rotateIfNeeded } from '../../src/main/supervisor/log-rotatio
 import { isRunningPid, readProcStat } from '../../src/main/supervisor/proc';
 import { readRecord, writeRecord, type StateRecord } from '../../src/main/supervisor/state-record';
 import { QmpClient } from '../../src/main/qmp/index';
+import { VmdeskError } from '../../src/shared/errors';
 import type { VmEvent } from '../../src/shared/vm';
-import { killTracked, trackDir, trackPid } from '../helpers/cleanup';
+import { killTracked, pidsMentioning, trackDir, trackPid } from '../helpers/cleanup';
 import { json, vmdesk } from '../helpers/cli';
 import { guestDisk, guestMarkers } from '../helpers/guest';
 import { guestDriverConfig, guestTask } from '../helpers/guest-plan';
@@ -256,6 +257,15 @@ describe('the real guest while $VMDESK_HOME fills up and empties', () => {
     // The exit could not be written: the previous record is on disk, whole (never a torn one).
     const onDisk = readRecord(vmDir());
     expect(onDisk.ok).toBe(true);
+    expect(tmpFiles(vmDir())).toEqual([]);
+    // A start on the full disk fails clearly and starts nothing; the record on disk is still a whole one of the
+    // stopped VM (rewritten as "exited" if the failed start freed a page for it), never the new start's.
+    const uuidBefore = (onDisk as { record: StateRecord }).record.uuid;
+    const err = await sup.start({ task: guestTask('web', guestDisk, { disposable: true }), taskDir }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VmdeskError);
+    expect(err).toMatchObject({ code: 'START_FAILED', message: expect.stringMatching(/No space left on device|is full/) });
+    expect(pidsMentioning(join(vmDir(), 'console.log'))).toEqual([]);
+    expect(readRecord(vmDir())).toMatchObject({ ok: true, record: { uuid: uuidBefore } });
     expect(tmpFiles(vmDir())).toEqual([]);
     unfill(filler());
     const later = newSup();

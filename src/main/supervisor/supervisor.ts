@@ -474,7 +474,13 @@ class Supervisor implements SupervisorApi {
    * when it can be had; otherwise only reported.
    */
   private async reconcile(record: StateRecord, heldLock?: VmLock): Promise<StateRecord> {
-    if (!isLive(record.state) || this.sessions.has(record.name)) return record;
+    const session = this.sessions.get(record.name);
+    if (session?.isEnded) {
+      // This process watched it exit: its record is the truth, even if a full disk kept it from vm.json.
+      session.retryRecordWrite();
+      return session.record;
+    }
+    if (!isLive(record.state) || session) return record;
     if (record.pid && isSameProcess(record.pid, record.pidStartTime)) return record;
     const stderrTail = qemuErrorLines(readTail(record.plan.paths.stderrLog, 4096), 5);
     const consoleTail = lastLines(readTail(record.plan.paths.consoleLog, 4096), 10);

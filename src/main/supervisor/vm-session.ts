@@ -143,6 +143,11 @@ export class VmSession {
     };
   }
 
+  /** Writes the record again if a full disk refused it (an ended session has no timer left to retry). */
+  retryRecordWrite(): void {
+    if (this.recordDirty) this.writeRecordNow();
+  }
+
   /**
    * A write under the VM directory failed (an event append, the record, a rotation). Disk-full errors start
    * (or continue) a log-disk-full episode; the episode is reported once.
