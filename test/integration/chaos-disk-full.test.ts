@@ -152,8 +152,9 @@ describe('the real guest while $VMDESK_HOME fills up and empties', () => {
     trackDir(fs.dir);
     writeFileSync(join(fs.dir, 'settings.json'), JSON.stringify({ driver: { image_paths: [guestDriverConfig.image_paths[0]] } }));
     sup = newSup();
-    // Disposable: its overlay lives on the tmpfs too, as it would in a real $VMDESK_HOME.
-    const info = await sup.start({ task: guestTask('web', guestDisk, { disposable: true }), taskDir });
+    // Disposable: its overlay lives on the tmpfs too, as it would in a real $VMDESK_HOME. virtio: the guest has
+    // a driver for it (/dev/vda), so it can write its disk below.
+    const info = await sup.start({ task: guestTask('web', guestDisk, { disposable: true }, { drive_interface: 'virtio' }), taskDir });
     pid = info.pid!;
     trackPid(pid);
   });
@@ -243,13 +244,32 @@ describe('the real guest while $VMDESK_HOME fills up and empties', () => {
     expect(fullAt).toBeGreaterThanOrEqual(0);
     expect(onDisk.indexOf('log-disk-resumed', fullAt)).toBeGreaterThan(fullAt);
     expect(onDisk.filter((t) => t === 'log-disk-resumed')).toHaveLength(1);
-    expect(ofType('log-disk-resumed')).toHaveLength(1);
+    expect(ofType('log-disk-resumed')).toHaveLength(1); // so far
     expect(readRecord(vmDir())).toMatchObject({ ok: true, record: { state: 'running', pid } });
   });
 
-  it('full again: a second episode is reported; a stop still works; the record on disk stays whole and is corrected once space returns', async () => {
+  it('a guest writing its disposable disk while the disk is full: QEMU pauses the VM (werror=enospc), vmdesk continues it when space returns', async () => {
+    const episodes = ofType('log-disk-full', 1).length;
     fillDisk(filler());
-    await waitFor('a second log-disk-full report', () => ofType('log-disk-full', 1).length === 2, 60_000, 100);
+    await waitFor('a new log-disk-full report', () => ofType('log-disk-full', 1).length === episodes + 1, 60_000, 100);
+    // In the background, so the agent call returns before QEMU pauses the VM; 1 MiB fits once space is back.
+    await sup.agent.exec('web', ['/bin/sh', '-c', '(dd if=/dev/urandom of=/dev/vda bs=64k count=16 seek=64 && sync && echo DISK-WRITE-DONE > /dev/console) >/dev/null 2>&1 &']);
+    const ioError = await waitFor('BLOCK_IO_ERROR (no space) from QEMU', () => ofType('BLOCK_IO_ERROR', 1).find((s) => s.e.data?.nospace === true), 120_000, 100);
+    expect(ioError.e.data).toMatchObject({ device: 'vmdesk-disk0', action: 'stop', nospace: true });
+    await waitFor('the VM paused', async () => (await sup.inspect('web')).state === 'paused', 60_000, 100);
+    expect(isRunningPid(pid)).toBe(true);
+    expect(consoleText()).not.toContain('DISK-WRITE-DONE');
+    unfill(filler());
+    await waitFor('the continued-after-disk-full event', () => ofType('continued-after-disk-full', 1)[0], 60_000, 100);
+    await waitFor('the VM running again', async () => (await sup.inspect('web')).state === 'running', 60_000, 100);
+    // The guest's write, paused in QEMU, completed after the continue.
+    await waitFor('the guest to finish its write', () => consoleText().includes('DISK-WRITE-DONE'), 120_000, 250);
+  });
+
+  it('full again: a second episode is reported; a stop still works; the record on disk stays whole and is corrected once space returns', async () => {
+    const episodes = ofType('log-disk-full', 1).length;
+    fillDisk(filler());
+    await waitFor('another log-disk-full report', () => ofType('log-disk-full', 1).length === episodes + 1, 60_000, 100);
     const r = await sup.stop('web');
     expect(['powerdown', 'quit', 'sigterm', 'sigkill']).toContain(r.step);
     expect(r.info.state).toBe('exited');
@@ -261,6 +281,9 @@ describe('the real guest while $VMDESK_HOME fills up and empties', () => {
     // A start on the full disk fails clearly and starts nothing; the record on disk is still a whole one of the
     // stopped VM (rewritten as "exited" if the failed start freed a page for it), never the new start's.
     const uuidBefore = (onDisk as { record: StateRecord }).record.uuid;
+    // (A start first deletes the VM's old overlay, which would free the space the guest wrote into it.)
+    rmSync(join(vmDir(), 'overlay.qcow2'), { force: true });
+    fillDisk(filler());
     const err = await sup.start({ task: guestTask('web', guestDisk, { disposable: true }), taskDir }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VmdeskError);
     expect(err).toMatchObject({ code: 'START_FAILED', message: expect.stringMatching(/No space left on device|is full/) });

@@ -6,6 +6,7 @@ import { VmdeskError } from '../../shared/errors';
 import type { AgentStatus, ExitRecord, StatsSample, StopStep, VmEvent, VmInfo } from '../../shared/vm';
 import { QmpDisconnectedError, type QmpClient } from '../qmp/index';
 import { lastLines, qemuErrorLines, readTail } from './log-tail';
+import { DISK_ID } from '../driver/drive-args';
 import { DEFAULT_LOG_DISK_THRESHOLDS, freeBytes, isDiskFullError, logDiskFullMessage, logDiskResumedMessage, logDiskStatus, nextLogDiskState, type LogDiskObservation, type LogDiskState, type LogDiskThresholds } from './disk-space';
 import { LOG_MAX_BYTES, rotateIfNeeded } from './log-rotation';
 import { isRunningPid, isSameProcess } from './proc';
@@ -67,6 +68,8 @@ export class VmSession {
   /** The state record could not be written (full disk): the one on disk is the previous, whole one; retried each tick. */
   private recordDirty = false;
   private stopping: Promise<{ step: StopStep; durationMs: number }> | undefined;
+  /** QEMU paused the VM because the guest's write to its overlay (on the log disk) found no space. */
+  private pausedForSpace = false;
 
   constructor(
     readonly record: StateRecord,
@@ -93,6 +96,7 @@ export class VmSession {
     this.qmp = qmp;
     qmp.onEvent((e) => {
       if (e.event === 'SHUTDOWN' && typeof e.data.reason === 'string') this.shutdownReason = e.data.reason;
+      if (e.event === 'BLOCK_IO_ERROR') this.onBlockIoError(e.data);
       this.emit(makeEvent('qmp', e.event, qmpEventMessage(e.event, e.data), { ...e.data, qmpAt: new Date(e.at).toISOString() }));
       this.apply({ type: 'qmp-event', event: e.event });
     });
@@ -214,6 +218,34 @@ export class VmSession {
     }
   }
 
+  /**
+   * QEMU's default for a drive is werror=enospc: a guest write that finds no space pauses the VM (status
+   * "io-error") and is retried on `cont` (QEMU docs, -drive werror). A disposable VM's overlay lives in the VM
+   * directory, on the log disk: that is part of the same episode, and the VM is continued when space returns.
+   * Only the task's own disk (DISK_ID) on an overlay counts: a full disk elsewhere is not ours to watch.
+   */
+  private onBlockIoError(data: Record<string, unknown>): void {
+    const overlay = this.record.plan.paths.overlay;
+    if (data.nospace !== true || data.device !== DISK_ID || !overlay) return;
+    if (data.action === 'stop') this.pausedForSpace = true;
+    const error = Object.assign(new Error(`the guest's write to its disposable overlay found no space; QEMU ${data.action === 'stop' ? 'paused the VM (werror=enospc) until space returns' : `action ${String(data.action)}`}`), { code: 'ENOSPC' });
+    this.noteWriteFailure(overlay, error);
+  }
+
+  /** Space is back: continue a VM that QEMU paused for lack of it (its failed writes are retried by QEMU). */
+  private async continueAfterSpace(): Promise<void> {
+    const qmp = this.qmp;
+    if (!qmp || this.ended) return;
+    try {
+      const status = await qmp.execute<{ running: boolean; status: string }>('query-status', undefined, { timeoutMs: 5_000 });
+      if (status.status !== 'io-error') return; // paused for another reason (a user's stop): not ours to resume
+      await qmp.execute('cont', undefined, { timeoutMs: 5_000 });
+      this.emit(makeEvent('lifecycle', 'continued-after-disk-full', 'QEMU had paused the VM when its disk overlay found no space; continued now that there is space (QMP cont; QEMU retries the failed writes)'));
+    } catch (err) {
+      this.emit(makeEvent('error', 'continue-failed', `the VM was paused for lack of disk space and could not be continued: ${(err as Error).message}; continue it yourself once space is back`));
+    }
+  }
+
   private observeLogDisk(obs: LogDiskObservation): void {
     const before = this.logDisk;
     const d = nextLogDiskState(before, obs, this.opts.logDisk ?? DEFAULT_LOG_DISK_THRESHOLDS);
@@ -230,6 +262,10 @@ export class VmSession {
       const free = obs.type === 'free-space' ? obs.freeBytes : undefined;
       this.emit(makeEvent('lifecycle', 'log-disk-resumed', logDiskResumedMessage(before.since, free, vmDir), { vmDir, since: before.since, ...(free !== undefined ? { freeBytes: free } : {}) }));
       this.hooks.changed(this.info());
+      if (this.pausedForSpace) {
+        this.pausedForSpace = false;
+        void this.continueAfterSpace();
+      }
     }
   }
 
@@ -453,6 +489,8 @@ export function qmpEventMessage(event: string, data: Record<string, unknown>): s
       return 'VM resumed';
     case 'RESET':
       return `VM reset (${String(data.reason ?? 'unknown reason')})`;
+    case 'BLOCK_IO_ERROR':
+      return `disk I/O error on ${String(data.device ?? data['node-name'] ?? 'a drive')} (${String(data.operation ?? 'unknown operation')}${data.nospace === true ? ', no space left' : data.reason ? `, ${String(data.reason)}` : ''}); QEMU action: ${String(data.action ?? 'unknown')}`;
     case 'GUEST_PANICKED':
       return 'the guest kernel panicked';
     default:
