@@ -12,6 +12,7 @@ import {
   type LogDiskState,
 } from '../../src/main/supervisor/disk-space';
 import { logDiskWarning } from '../../src/cli/format';
+import { qmpEventMessage } from '../../src/main/supervisor/vm-session';
 
 const t = { fullBelowBytes: 100, resumeAtBytes: 1000 };
 const at = '2026-01-01T00:00:00.000Z';
@@ -108,4 +109,12 @@ describe('what the user is told', () => {
     [256 * 1024, '256 KiB'],
     [5 * 1024 * 1024 * 1024, '5.0 GiB'],
   ])('formatBytes(%d) = %s', (n, s) => expect(formatBytes(n)).toBe(s));
+});
+
+describe('the timeline message of a QMP BLOCK_IO_ERROR', () => {
+  it.each([
+    [{ device: 'vmdesk-disk0', operation: 'write', action: 'stop', nospace: true }, 'disk I/O error on vmdesk-disk0 (write, no space left); QEMU action: stop'],
+    [{ device: '', 'node-name': '#block123', operation: 'read', action: 'report', nospace: false, reason: 'Input/output error' }, 'disk I/O error on #block123 (read, Input/output error); QEMU action: report'],
+    [{ 'node-name': '#block9', operation: 'write', action: 'ignore' }, 'disk I/O error on #block9 (write); QEMU action: ignore'],
+  ])('%j', (data, message) => expect(qmpEventMessage('BLOCK_IO_ERROR', data)).toBe(message));
 });

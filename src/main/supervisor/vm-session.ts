@@ -490,7 +490,7 @@ export function qmpEventMessage(event: string, data: Record<string, unknown>): s
     case 'RESET':
       return `VM reset (${String(data.reason ?? 'unknown reason')})`;
     case 'BLOCK_IO_ERROR':
-      return `disk I/O error on ${String(data.device ?? data['node-name'] ?? 'a drive')} (${String(data.operation ?? 'unknown operation')}${data.nospace === true ? ', no space left' : data.reason ? `, ${String(data.reason)}` : ''}); QEMU action: ${String(data.action ?? 'unknown')}`;
+      return `disk I/O error on ${String(data.device || data['node-name'] || 'a drive')} (${String(data.operation ?? 'unknown operation')}${data.nospace === true ? ', no space left' : data.reason ? `, ${String(data.reason)}` : ''}); QEMU action: ${String(data.action ?? 'unknown')}`;
     case 'GUEST_PANICKED':
       return 'the guest kernel panicked';
     default:
