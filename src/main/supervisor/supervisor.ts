@@ -475,12 +475,13 @@ class Supervisor implements SupervisorApi {
    */
   private async reconcile(record: StateRecord, heldLock?: VmLock): Promise<StateRecord> {
     const session = this.sessions.get(record.name);
-    if (session?.isEnded) {
-      // This process watched it exit: its record is the truth, even if a full disk kept it from vm.json.
+    if (session?.isEnded && session.record.uuid === record.uuid) {
+      // This process watched this very QEMU exit: its record is the truth, even if a full disk kept it from
+      // vm.json. (Another uuid on disk: started again since by another process; that record is newer.)
       session.retryRecordWrite();
       return session.record;
     }
-    if (!isLive(record.state) || session) return record;
+    if (!isLive(record.state) || (session && !session.isEnded)) return record;
     if (record.pid && isSameProcess(record.pid, record.pidStartTime)) return record;
     const stderrTail = qemuErrorLines(readTail(record.plan.paths.stderrLog, 4096), 5);
     const consoleTail = lastLines(readTail(record.plan.paths.consoleLog, 4096), 10);
