@@ -91,6 +91,20 @@ describe("vmdesk's own writes on a full disk (real tmpfs)", () => {
     expect(parseEvents(text).find((e) => e.type === 'big')!.message).toHaveLength(9000);
   });
 
+  it('a long episode keeps the first event and the newest ones in memory, and says how many it dropped', () => {
+    const sub = join(fs.dir, 'vm2');
+    mkdirSync(sub, { mode: 0o700 });
+    const j = new EventJournal(3);
+    fillDisk(filler());
+    for (const type of ['why', 'e1', 'e2', 'e3', 'e4']) expect(j.append(sub, event(type))).toMatchObject({ ok: false, diskFull: true });
+    expect(j.pendingFor(sub).map((e) => e.type)).toEqual(['why', 'e3', 'e4']);
+    unfill(filler());
+    expect(j.append(sub, event('back'))).toEqual({ ok: true });
+    const written = readEvents(sub);
+    expect(written.map((e) => e.type)).toEqual(['why', 'events-dropped', 'e3', 'e4', 'back']);
+    expect(written[1]!.message).toMatch(/^2 events were dropped while the disk was full/);
+  });
+
   it('rotation on a full disk fails without touching the log, its archive or its start; it rotates losslessly once space returns', async () => {
     const log = join(dir, 'console.log');
     const lines = Array.from({ length: 4000 }, (_, i) => `line ${i}\n`).join('');
@@ -206,6 +220,10 @@ describe('the real guest while $VMDESK_HOME fills up and empties', () => {
     const cliEvents = await vmdesk(['events', 'web'], env);
     expect(cliEvents.code).toBe(0);
     expect(cliEvents.stderr).toContain(`vmdesk: warning: web: the disk holding ${vmDir()} is full`);
+    const cliLogs = await vmdesk(['logs', 'web'], env);
+    expect(cliLogs.code).toBe(0);
+    expect(cliLogs.stdout).toContain(markers.ready);
+    expect(cliLogs.stderr).toContain(`vmdesk: warning: web: the disk holding ${vmDir()} is full`);
 
     // Still one report after more ticks of the supervisor (each finds the disk full again).
     const samples = sup.stats('web').length;

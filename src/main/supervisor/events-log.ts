@@ -73,12 +73,14 @@ export class EventJournal {
   append(vmDir: string, e: VmEvent): JournalResult {
     const backlog = this.pending.get(vmDir) ?? { events: [], dropped: 0 };
     backlog.events.push(e);
-    if (backlog.events.length > this.maxPending) {
-      backlog.events.splice(1, 1); // keep the first (the event that says why) and the newest
+    this.pending.set(vmDir, backlog);
+    const r = this.flush(vmDir);
+    // Still refused: bound the backlog, keeping the first (the event that says why) and the newest.
+    while (!r.ok && r.diskFull && backlog.events.length > this.maxPending) {
+      backlog.events.splice(1, 1);
       backlog.dropped++;
     }
-    this.pending.set(vmDir, backlog);
-    return this.flush(vmDir);
+    return r;
   }
 
   /** Writes what is pending for a VM directory; ok when nothing is left. */
