@@ -284,7 +284,7 @@ describe('the real guest while $VMDESK_HOME fills up and empties', () => {
     await waitFor('the guest to finish its write', () => consoleText().includes('DISK-WRITE-DONE'), 120_000, 250);
   });
 
-  it('full again: a second episode is reported; a stop still works; the record on disk stays whole and is corrected once space returns', async () => {
+  it('full again: another episode is reported; a stop still works; the record on disk stays whole and is corrected once space returns', async () => {
     const episodes = ofType('log-disk-full', 1).length;
     fillDisk(filler());
     await waitFor('another log-disk-full report', () => ofType('log-disk-full', 1).length === episodes + 1, 60_000, 100);
