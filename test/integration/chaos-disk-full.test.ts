@@ -2,7 +2,7 @@
 // the supervisor's API keeps answering, and when space returns logging resumes and a "resumed" event is
 // recorded. First vmdesk's own writes one by one on a full tmpfs (state record, events, rotation, lock), then
 // the real test guest (128 MiB, TCG) ticking on its serial console while the disk fills and empties.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
@@ -129,6 +129,13 @@ describe("vmdesk's own writes on a full disk (real tmpfs)", () => {
     expect(readdirSync(dir)).toContain('vm.lock');
     await expect(acquireLock(dir, 'destroy')).rejects.toThrow(/already doing "stop"/);
     lock.release();
+    expect(existsSync(join(dir, 'vm.lock'))).toBe(false);
+    // A symlink lock left by a process that died (pid 2^22+1 is above Linux's pid_max): stale, taken over.
+    symlinkSync('4194305 1 stop', join(dir, 'vm.lock'));
+    const again = await acquireLock(dir, 'start');
+    expect(lstatSync(join(dir, 'vm.lock')).isSymbolicLink()).toBe(true); // still full: the new lock is a symlink too
+    expect(readlinkSync(join(dir, 'vm.lock'))).toMatch(new RegExp(`^${process.pid} \\d+ start$`));
+    again.release();
     expect(existsSync(join(dir, 'vm.lock'))).toBe(false);
     unfill(filler());
   });

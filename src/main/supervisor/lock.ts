@@ -89,22 +89,29 @@ function createLockFile(path: string, me: LockOwner): void {
     writeSync(fd, JSON.stringify(me));
   } catch (err) {
     closeSync(fd);
-    if (!isDiskFullError(err)) {
-      rmSync(path, { force: true });
-      throw err;
-    }
-    rmSync(path, { force: true });
-    // No `at`: ext4 keeps a symlink in the inode only below 60 bytes.
-    symlinkSync(JSON.stringify({ pid: me.pid, startTime: me.startTime, purpose: me.purpose }), path); // EEXIST if another process won meanwhile
+    rmSync(path, { force: true }); // a lock with no owner in it would look stale to everyone
+    if (!isDiskFullError(err)) throw err;
+    symlinkSync(symlinkOwner(me), path); // EEXIST if another process took the lock meanwhile
     return;
   }
   closeSync(fd);
 }
 
+/** "pid starttime purpose": ext4 keeps a symlink target in the inode only below 60 bytes, so no JSON here. */
+function symlinkOwner(me: LockOwner): string {
+  return `${me.pid} ${me.startTime ?? '-'} ${me.purpose}`;
+}
+
+function parseSymlinkOwner(target: string): LockOwner | undefined {
+  const [pid, startTime, purpose] = target.split(' ');
+  if (!pid || !/^\d+$/.test(pid) || !purpose) return undefined;
+  return { pid: Number(pid), ...(startTime && /^\d+$/.test(startTime) ? { startTime: Number(startTime) } : {}), purpose };
+}
+
 function readOwner(path: string): LockOwner | undefined {
   try {
-    const text = lstatSync(path).isSymbolicLink() ? readlinkSync(path) : readFileSync(path, 'utf8');
-    const o = JSON.parse(text) as LockOwner;
+    if (lstatSync(path).isSymbolicLink()) return parseSymlinkOwner(readlinkSync(path));
+    const o = JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
     return typeof o.pid === 'number' ? o : undefined;
   } catch {
     return undefined;
