@@ -1,6 +1,6 @@
 // Human output: aligned tables and readable durations, sizes and VM summaries. Pure.
 import type { PortForward } from '../shared/plan';
-import type { VmInfo } from '../shared/vm';
+import type { LogDiskStatus, VmInfo } from '../shared/vm';
 
 /** Rows aligned in columns (header first), two spaces apart, no trailing spaces. */
 export function formatTable(header: string[], rows: string[][]): string {
@@ -55,6 +55,12 @@ export function formatInspect(vm: VmInfo): string {
     ['last exit', vm.lastExit ? `${vm.lastExit.summary} at ${vm.lastExit.at}` : '-'],
   ];
   if (vm.lastExit?.stderrTail) rows.push(['qemu stderr', vm.lastExit.stderrTail.replace(/\n/g, '\n' + ' '.repeat(13))]);
+  if (vm.logDisk) rows.push(['log disk', `FULL since ${vm.logDisk.since}: ${vm.logDisk.message}`]);
   const w = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n';
+}
+
+/** The warning `vmdesk events` and `vmdesk logs` print (on stderr) while the VM's log disk is full. Pure. */
+export function logDiskWarning(name: string, logDisk: LogDiskStatus): string {
+  return `vmdesk: warning: ${name}: ${logDisk.message}\n`;
 }

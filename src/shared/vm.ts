@@ -47,6 +47,18 @@ export interface StatsSample {
 /** Guest agent status as last seen. */
 export type AgentStatus = 'disabled' | 'unknown' | 'responding' | 'not-responding';
 
+/** Set in VmInfo while the disk holding the VM's logs and state is full (see supervisor/disk-space.ts). */
+export interface LogDiskStatus {
+  full: true;
+  /** When the episode began (as first noticed by this process). */
+  since: string;
+  /** The file or directory whose write failed, or whose free space was measured. */
+  path: string;
+  freeBytes?: number;
+  /** What is full, what still works, what to do. */
+  message: string;
+}
+
 /** A VM as `inspect` and the UI see it. */
 export interface VmInfo {
   name: string;
@@ -62,4 +74,6 @@ export interface VmInfo {
   taskFile?: string;
   argv?: string[];
   binary?: string;
+  /** Present only while the log disk is full: the VM runs on, but its logs and state cannot be written. */
+  logDisk?: LogDiskStatus;
 }

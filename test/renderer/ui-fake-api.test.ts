@@ -114,6 +114,16 @@ describe('VM view', () => {
     await done(page);
   });
 
+  it('Overview says when the log disk is full (VmInfo.logDisk), with the supervisor\'s message', async () => {
+    const message = 'the disk holding /home/dev/.vmdesk/vms/db is full (0 B free; ...). The VM keeps running';
+    const page = await open({ vms: [{ ...db, logDisk: { full: true, since: '2026-11-27T10:00:00Z', path: '/home/dev/.vmdesk/vms/db/events.jsonl', freeBytes: 0, message } }], tasks: { db: dbTask } });
+    await page.locator('[data-name=db] .vm-item-main').click();
+    await page.getByTestId('log-disk-full').waitFor();
+    expect(await page.getByTestId('log-disk-full').textContent()).toContain(message);
+    expect(await page.getByTestId('log-disk-full').getAttribute('role')).toBe('alert');
+    await done(page);
+  });
+
   it('Console shows base64 console data and sends typed input', async () => {
     const page = await open({ ...withVms, consoleGreeting: 'Booting...\r\n\x1b[1mvmdesk-guest ready\x1b[0m\r\n# ' });
     await page.locator('[data-name=db] .vm-item-main').click();

@@ -4,6 +4,7 @@ import { VmdeskError } from '../../shared/errors';
 import { vmdeskHome, vmPaths } from '../../main/store/paths';
 import { followFile } from '../../main/supervisor/file-follower';
 import { readLog } from '../../main/supervisor/log-read';
+import { logDiskWarning } from '../format';
 import { oneName, parseCli, reportError, withSupervisor } from '../context';
 import type { Command } from '../command';
 
@@ -22,6 +23,7 @@ export const logsCommand: Command = {
       const paths = vmPaths(vmdeskHome(), name, { disposable: false, guestAgent: false });
       const path = values.stderr ? paths.stderrLog : paths.consoleLog;
       if (!vm && !existsSync(paths.vmDir)) throw new VmdeskError('VM_NOT_FOUND', `no VM named "${name}" (see \`vmdesk ls\`)`);
+      if (vm?.logDisk) io.err(logDiskWarning(name, vm.logDisk)); // the log has a gap while the disk is full: say so
       // Raw bytes, as QEMU wrote them (the guest's escape sequences included).
       const write = (chunk: Buffer) => io.out(chunk.toString('utf8'));
       const end = await readLog(path, write);

@@ -1,9 +1,10 @@
 // A per-VM lock so that two vmdesk processes (the app and a CLI) never both start or stop the same VM.
 // O_EXCL create of <vmDir>/vm.lock holding the owner's pid and start time; a lock whose owner is gone
 // (or whose pid now belongs to another process) is stale and is taken over.
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { VmdeskError } from '../../shared/errors';
+import { isDiskFullError } from './disk-space';
 import { isSameProcess, readProcStat } from './proc';
 
 /** A held lock; release() removes it (only if still ours). */
@@ -15,7 +16,8 @@ export interface VmLock {
 interface LockOwner {
   pid: number;
   startTime?: number;
-  at: string;
+  /** Absent in a lock written on a full disk (see createLockFile). */
+  at?: string;
   purpose: string;
 }
 
@@ -36,12 +38,7 @@ export async function acquireLock(vmDir: string, purpose: string, waitMs = 0): P
   const deadline = Date.now() + waitMs;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const fd = openSync(path, 'wx', 0o600);
-      try {
-        writeSync(fd, JSON.stringify(me));
-      } finally {
-        closeSync(fd);
-      }
+      createLockFile(path, me);
       return {
         path,
         release() {
@@ -63,7 +60,7 @@ export async function acquireLock(vmDir: string, purpose: string, waitMs = 0): P
           attempt--; // waiting on a live holder is not a stale-lock attempt
           continue;
         }
-        throw new VmdeskError('VM_LOCKED', `another vmdesk process (pid ${owner.pid}) is already doing "${owner.purpose}" on this VM since ${owner.at}; wait for it to finish`);
+        throw new VmdeskError('VM_LOCKED', `another vmdesk process (pid ${owner.pid}) is already doing "${owner.purpose}" on this VM${owner.at ? ` since ${owner.at}` : ''}; wait for it to finish`);
       }
       if (owner && owner.pid === process.pid) {
         throw new VmdeskError('VM_LOCKED', `this process is already doing "${owner.purpose}" on this VM; wait for it to finish`);
@@ -80,8 +77,40 @@ export async function acquireLock(vmDir: string, purpose: string, waitMs = 0): P
   throw new VmdeskError('VM_LOCKED', `could not take the lock ${path}; remove it if no vmdesk process is running`);
 }
 
+/**
+ * Creates the lock (O_EXCL) holding its owner. On a full disk the owner cannot be written into the file (that
+ * needs a data block), and an empty lock would look stale to others; so the lock becomes a symlink whose target
+ * is the owner: created atomically (EEXIST like O_EXCL), and a short symlink lives in the inode (ext4 "fast
+ * symlinks", tmpfs), needing no data block. Stopping a VM must still work while its log disk is full.
+ */
+function createLockFile(path: string, me: LockOwner): void {
+  const fd = openSync(path, 'wx', 0o600);
+  try {
+    writeSync(fd, JSON.stringify(me));
+  } catch (err) {
+    closeSync(fd);
+    rmSync(path, { force: true }); // a lock with no owner in it would look stale to everyone
+    if (!isDiskFullError(err)) throw err;
+    symlinkSync(symlinkOwner(me), path); // EEXIST if another process took the lock meanwhile
+    return;
+  }
+  closeSync(fd);
+}
+
+/** "pid starttime purpose": ext4 keeps a symlink target in the inode only below 60 bytes, so no JSON here. */
+function symlinkOwner(me: LockOwner): string {
+  return `${me.pid} ${me.startTime ?? '-'} ${me.purpose}`;
+}
+
+function parseSymlinkOwner(target: string): LockOwner | undefined {
+  const [pid, startTime, purpose] = target.split(' ');
+  if (!pid || !/^\d+$/.test(pid) || !purpose) return undefined;
+  return { pid: Number(pid), ...(startTime && /^\d+$/.test(startTime) ? { startTime: Number(startTime) } : {}), purpose };
+}
+
 function readOwner(path: string): LockOwner | undefined {
   try {
+    if (lstatSync(path).isSymbolicLink()) return parseSymlinkOwner(readlinkSync(path));
     const o = JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
     return typeof o.pid === 'number' ? o : undefined;
   } catch {

@@ -12,9 +12,11 @@
 //  - rotation runs only while a vmdesk process is attached to the VM: with none running, QEMU's files grow
 //    until the next vmdesk process attaches and rotates them;
 //  - on a filesystem without hole punching (and where util-linux's `fallocate` is missing) logs are not
-//    rotated; the supervisor records one event saying so.
+//    rotated; the supervisor records one event saying so;
+//  - on a full disk the copy fails: it is taken back (truncated to its former size) and nothing is punched;
+//    the caller retries once space returns.
 // The punched boundary is kept in <log>.start so readers skip the hole (reading it would yield zeros).
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { execa } from 'execa';
 import { writeFileAtomic } from './atomic-file';
 
@@ -59,14 +61,42 @@ export async function rotateIfNeeded(path: string, maxBytes = LOG_MAX_BYTES, arc
       else renameSync(from, `${path}.${g + 1}`);
     }
   }
-  copyRange(path, start, cut, archive);
+  const archivedBefore = existsSync(archive) ? statSync(archive).size : 0;
+  const undoCopy = () => truncateSync(archive, archivedBefore);
+  // A copy cut short (a full disk) is taken back, so the archive never holds a range twice.
+  withUndo(() => copyRange(path, start, cut, archive), undoCopy);
+  // The new start is published before the punch: a reader then skips bytes that are already archived, never
+  // reads the punched hole as zeros (which it would if the punch came first and this write then failed).
+  withUndo(() => writeFileAtomic(`${path}.start`, `${cut}\n`), undoCopy);
   const r = await execa('fallocate', ['--punch-hole', '--offset', String(start), '--length', String(cut - start), path], { reject: false, all: true });
   if (r.exitCode !== 0) {
-    // The copy is in the archive but the head stays: readers still start at `start`. Nothing lost, nothing freed.
-    return { rotated: false, unsupported: String(r.all ?? r.stderr ?? r.message).trim() || 'fallocate failed' };
+    // Nothing freed: put the start and the archive back. Should that fail too, the start says `cut` and the
+    // archive holds [start, cut): still consistent, nothing lost.
+    try {
+      writeFileAtomic(`${path}.start`, `${start}\n`);
+      undoCopy();
+    } catch {
+      // consistent as it stands
+    }
+    const why = String(r.all ?? r.stderr ?? r.message).trim() || 'fallocate failed';
+    // Punching a hole can itself need a block (an extent split on ext4): a full disk, not a missing feature.
+    if (/No space left on device|Disk quota exceeded/i.test(why)) throw Object.assign(new Error(`${path}: ${why}`), { code: /quota/i.test(why) ? 'EDQUOT' : 'ENOSPC' });
+    return { rotated: false, unsupported: why };
   }
-  writeFileAtomic(`${path}.start`, `${cut}\n`);
   return { rotated: true, archived: cut - start };
+}
+
+function withUndo(step: () => void, undo: () => void): void {
+  try {
+    step();
+  } catch (err) {
+    try {
+      undo();
+    } catch {
+      // the original error is the one to report
+    }
+    throw err;
+  }
 }
 
 function copyRange(from: string, start: number, end: number, to: string): void {
@@ -77,7 +107,7 @@ function copyRange(from: string, start: number, end: number, to: string): void {
     for (let pos = start; pos < end; ) {
       const n = readSync(src, buf, 0, Math.min(buf.length, end - pos), pos);
       if (n <= 0) break;
-      writeSync(dst, buf, 0, n);
+      for (let off = 0; off < n; ) off += writeSync(dst, buf, off, n - off); // a short write is not an error
       pos += n;
     }
     fsyncSync(dst);

@@ -11,7 +11,8 @@ import { runtimeBase, vmPaths, vmsDir } from '../store/paths';
 import type { DestroyOptions, StartSource, StopOptions, StopResult, SupervisorApi, SupervisorEvents } from './api';
 import { assignHostPorts } from '../driver/plan';
 import { defaultPlanner } from './default-planner';
-import { appendEvent, readEvents } from './events-log';
+import { formatBytes, freeBytes, isDiskFullError, logDiskNow, type LogDiskThresholds } from './disk-space';
+import { EVENTS_READ_LIMIT, EventJournal, readEvents } from './events-log';
 import { followFile } from './file-follower';
 import { acquireLock, type VmLock } from './lock';
 import { lastLines, qemuErrorLines, readTail } from './log-tail';
@@ -40,6 +41,8 @@ export interface SupervisorOptions {
   logMaxBytes?: number;
   /** Deadline for QEMU to open its QMP socket at start (default 30 s). */
   startTimeoutMs?: number;
+  /** When the log disk counts as full / as having space again (default: disk-space.ts). */
+  logDisk?: LogDiskThresholds;
 }
 
 /** Fallback re-check interval while waiting for QEMU's QMP socket at start. */
@@ -61,6 +64,8 @@ class Supervisor implements SupervisorApi {
   private readonly listeners: Listeners = { vm: new Set(), removed: new Set(), event: new Set(), stats: new Set() };
   private readonly followers = new Set<{ stop(): void }>();
   private readonly env: NodeJS.ProcessEnv;
+  /** events.jsonl appends; what a full disk refuses waits here, in order (see EventJournal). */
+  private readonly journal = new EventJournal();
 
   constructor(private readonly opts: SupervisorOptions) {
     this.env = opts.env ?? process.env;
@@ -97,13 +102,19 @@ class Supervisor implements SupervisorApi {
     const s = this.sessions.get(name);
     if (s) return s.info();
     const record = await this.loadRecord(name);
-    return infoFromRecord(await this.reconcile(record));
+    const info = infoFromRecord(await this.reconcile(record));
+    // Not attached here (the CLI next to the app, or nobody attached): QEMU may be dropping console output
+    // right now. Measured on the spot, so `vmdesk inspect` says so from any process.
+    if (!isLive(info.state)) return info;
+    const logDisk = logDiskNow(record.plan.paths.vmDir, this.opts.logDisk);
+    return logDisk ? { ...info, logDisk } : info;
   }
 
   async events(name: string): Promise<VmEvent[]> {
     const dir = this.vmDir(name);
     if (!existsSync(dir)) throw notFound(name);
-    return readEvents(dir);
+    // Plus those a full disk refused so far (written, in order, once space returns).
+    return [...readEvents(dir), ...this.journal.pendingFor(dir)].slice(-EVENTS_READ_LIMIT);
   }
 
   stats(name: string): StatsSample[] {
@@ -230,6 +241,13 @@ class Supervisor implements SupervisorApi {
         rmSync(vmDir, { recursive: true, force: true }); // only the lock was created
       }
       if (err instanceof VmdeskError) throw err;
+      if (isDiskFullError(err)) {
+        const free = freeBytes(vmsDir(this.opts.home));
+        throw new VmdeskError(
+          'START_FAILED',
+          `starting ${name} failed: the disk holding ${vmsDir(this.opts.home)} is full (${free !== undefined ? `${formatBytes(free)} free` : 'free space unknown'}; ${(err as Error).message}). Nothing was started. Free space there (e.g. \`vmdesk rm --purge\` old VMs) or set VMDESK_HOME to a larger disk`,
+        );
+      }
       throw new VmdeskError('START_FAILED', `starting ${name} failed: ${(err as Error).message}`);
     } finally {
       lock.release();
@@ -298,7 +316,7 @@ class Supervisor implements SupervisorApi {
       state: 'exited',
       lastExit: { at: new Date().toISOString(), code: null, signal: step === 'sigkill' ? 'SIGKILL' : 'SIGTERM', requested: true, stopStep: step, summary: `stopped by ${step.toUpperCase()} (QMP was unreachable)` },
     };
-    writeRecord(this.vmDir(name), updated);
+    this.writeRecordTolerant(name, updated);
     rmSync(r.record.plan.paths.runtimeDir, { recursive: true, force: true });
     this.recordEvent(name, makeEvent('lifecycle', 'exited', updated.lastExit!.summary, { pid }));
     const info = infoFromRecord(updated);
@@ -393,6 +411,7 @@ class Supervisor implements SupervisorApi {
     return {
       ...(this.opts.statsIntervalMs !== undefined ? { statsIntervalMs: this.opts.statsIntervalMs } : {}),
       ...(this.opts.logMaxBytes !== undefined ? { logMaxBytes: this.opts.logMaxBytes } : {}),
+      ...(this.opts.logDisk !== undefined ? { logDisk: this.opts.logDisk } : {}),
     };
   }
 
@@ -409,13 +428,35 @@ class Supervisor implements SupervisorApi {
   }
 
   private recordEvent(name: string, e: VmEvent): void {
+    let dir: string | undefined;
     try {
-      const dir = this.vmDir(name);
-      if (existsSync(dir)) appendEvent(dir, e);
+      dir = this.vmDir(name);
     } catch {
-      // the VM directory is gone (removed): nothing to persist into
+      dir = undefined;
+    }
+    if (dir && existsSync(dir)) {
+      const r = this.journal.append(dir, e);
+      // A full disk starts (or continues) the VM's log-disk-full episode: reported once, by its session.
+      if (!r.ok && r.diskFull) this.sessions.get(name)?.noteWriteFailure(r.path, r.error);
+    } else if (dir) {
+      this.journal.forget(dir); // the VM directory is gone (removed): nothing to persist into
     }
     for (const l of this.listeners.event) l(name, e);
+  }
+
+  /**
+   * Writes a record outside a session (reconcile, lost, stopped by signal). On a full disk the previous record
+   * stays whole on disk (it still says live; its QEMU is gone or unverifiable, so any later reader reconciles
+   * it again) and the new state is still returned to the caller.
+   */
+  private writeRecordTolerant(name: string, record: StateRecord): void {
+    try {
+      writeRecord(record.plan.paths.vmDir, record);
+    } catch (err) {
+      if (!isDiskFullError(err)) throw err;
+      // Not an event per call (inspect may run this every second): the session, if any, reports the episode.
+      this.sessions.get(name)?.noteWriteFailure(`${record.plan.paths.vmDir}/vm.json`, err);
+    }
   }
 
   private async loadRecord(name: string): Promise<StateRecord> {
@@ -434,7 +475,14 @@ class Supervisor implements SupervisorApi {
    * when it can be had; otherwise only reported.
    */
   private async reconcile(record: StateRecord, heldLock?: VmLock): Promise<StateRecord> {
-    if (!isLive(record.state) || this.sessions.has(record.name)) return record;
+    const session = this.sessions.get(record.name);
+    if (session?.isEnded && session.record.uuid === record.uuid) {
+      // This process watched this very QEMU exit: its record is the truth, even if a full disk kept it from
+      // vm.json. (Another uuid on disk: started again since by another process; that record is newer.)
+      session.retryRecordWrite();
+      return session.record;
+    }
+    if (!isLive(record.state) || (session && !session.isEnded)) return record;
     if (record.pid && isSameProcess(record.pid, record.pidStartTime)) return record;
     const stderrTail = qemuErrorLines(readTail(record.plan.paths.stderrLog, 4096), 5);
     const consoleTail = lastLines(readTail(record.plan.paths.consoleLog, 4096), 10);
@@ -458,7 +506,7 @@ class Supervisor implements SupervisorApi {
       return updated; // someone else holds it and will write; report what we know
     }
     try {
-      writeRecord(record.plan.paths.vmDir, updated);
+      this.writeRecordTolerant(record.name, updated);
       rmSync(record.plan.paths.runtimeDir, { recursive: true, force: true });
       this.recordEvent(record.name, makeEvent('lifecycle', 'exited', updated.lastExit!.summary, { consoleTail, ...(stderrTail ? { stderrTail } : {}) }));
     } finally {
@@ -484,7 +532,7 @@ class Supervisor implements SupervisorApi {
     const pid = record.pid;
     const markLost = (why: string) => {
       const lost: StateRecord = { ...record, state: 'lost' };
-      writeRecord(record.plan.paths.vmDir, lost);
+      this.writeRecordTolerant(name, lost);
       this.recordEvent(name, makeEvent('error', 'lost', why, { pid }));
       for (const l of this.listeners.vm) l(infoFromRecord(lost));
       return undefined;
@@ -574,7 +622,13 @@ class Supervisor implements SupervisorApi {
     rmSync(plan.paths.runtimeDir, { recursive: true, force: true });
     if (plan.paths.overlay) rmSync(plan.paths.overlay, { force: true });
     if (previous) {
-      writeRecord(plan.paths.vmDir, previous);
+      // On a full disk the restore may fail: the record then says "starting" with a dead (or no) pid, which
+      // any reader reconciles to "exited". The start's own error is the one to report.
+      try {
+        writeRecord(plan.paths.vmDir, previous);
+      } catch {
+        // see above
+      }
     } else if (createdDir) {
       rmSync(plan.paths.vmDir, { recursive: true, force: true });
     } else {

@@ -6,12 +6,14 @@ import { VmdeskError } from '../../shared/errors';
 import type { AgentStatus, ExitRecord, StatsSample, StopStep, VmEvent, VmInfo } from '../../shared/vm';
 import { QmpDisconnectedError, type QmpClient } from '../qmp/index';
 import { lastLines, qemuErrorLines, readTail } from './log-tail';
+import { DISK_ID } from '../driver/drive-args';
+import { DEFAULT_LOG_DISK_THRESHOLDS, freeBytes, isDiskFullError, logDiskFullMessage, logDiskResumedMessage, logDiskStatus, nextLogDiskState, type LogDiskObservation, type LogDiskState, type LogDiskThresholds } from './disk-space';
 import { LOG_MAX_BYTES, rotateIfNeeded } from './log-rotation';
 import { isRunningPid, isSameProcess } from './proc';
 import { delay, sleep } from './sleep';
 import type { ChildExit } from './spawn';
 import { isCrash, isLive, nextState, type VmInput } from './state-machine';
-import { writeRecord, type StateRecord } from './state-record';
+import { recordPath, writeRecord, type StateRecord } from './state-record';
 import { haltVerdict, INTERNAL_ERROR_REASON } from './halt-status';
 import { infoFromRecord } from './vm-info';
 import { cpuPercent, pushBounded, readCpu, STATS_INTERVAL_MS, type CpuReading } from './stats';
@@ -28,15 +30,12 @@ export interface SessionHooks {
 export interface SessionOptions {
   statsIntervalMs?: number;
   logMaxBytes?: number;
+  /** When the log disk counts as full / as having space again (default: disk-space.ts). */
+  logDisk?: LogDiskThresholds;
 }
 
 /** Builds a timeline event. Pure apart from the clock. */
-export function makeEvent(
-  kind: VmEvent['kind'],
-  type: string,
-  message: string,
-  data?: Record<string, unknown>,
-): VmEvent {
+export function makeEvent(kind: VmEvent['kind'], type: string, message: string, data?: Record<string, unknown>): VmEvent {
   return { at: new Date().toISOString(), kind, type, message, ...(data ? { data } : {}) };
 }
 
@@ -67,7 +66,14 @@ export class VmSession {
   private consoleSock: Socket | undefined;
   private rotating = false;
   private rotationWarned = false;
+  /** Logs on a filesystem without hole punching: not retried (each try would copy the head for nothing). */
+  private readonly rotationUnsupported = new Set<string>();
+  private logDisk: LogDiskState = { full: false };
+  /** The state record could not be written (full disk): the one on disk is the previous, whole one; retried each tick. */
+  private recordDirty = false;
   private stopping: Promise<{ step: StopStep; durationMs: number }> | undefined;
+  /** QEMU paused the VM because the guest's write to its overlay (on the log disk) found no space. */
+  private pausedForSpace = false;
 
   constructor(
     readonly record: StateRecord,
@@ -94,18 +100,9 @@ export class VmSession {
     this.qmp = qmp;
     qmp.onEvent((e) => {
       // A halt vmdesk ended keeps its reason: the SHUTDOWN that follows our quit is not the cause.
-      if (
-        e.event === 'SHUTDOWN' &&
-        typeof e.data.reason === 'string' &&
-        this.shutdownReason !== INTERNAL_ERROR_REASON
-      )
-        this.shutdownReason = e.data.reason;
-      this.emit(
-        makeEvent('qmp', e.event, qmpEventMessage(e.event, e.data), {
-          ...e.data,
-          qmpAt: new Date(e.at).toISOString(),
-        }),
-      );
+      if (e.event === 'SHUTDOWN' && typeof e.data.reason === 'string' && this.shutdownReason !== INTERNAL_ERROR_REASON) this.shutdownReason = e.data.reason;
+      if (e.event === 'BLOCK_IO_ERROR') this.onBlockIoError(e.data);
+      this.emit(makeEvent('qmp', e.event, qmpEventMessage(e.event, e.data), { ...e.data, qmpAt: new Date(e.at).toISOString() }));
       this.apply({ type: 'qmp-event', event: e.event });
       if (e.event === 'STOP' && !this.requested) void this.askWhyStopped(qmp);
       if (e.event === 'RESUME') this.haltMessage = undefined;
@@ -164,7 +161,23 @@ export class VmSession {
 
   /** The VM as inspect shows it. */
   info(): VmInfo {
-    return infoFromRecord(this.record, this.agentStatus);
+    const info = infoFromRecord(this.record, this.agentStatus);
+    return this.logDisk.full ? { ...info, logDisk: logDiskStatus(this.logDisk, this.record.plan.paths.vmDir) } : info;
+  }
+
+
+  /** Writes the record again if a full disk refused it (an ended session has no timer left to retry). */
+  retryRecordWrite(): void {
+    if (this.recordDirty) this.writeRecordNow();
+  }
+
+  /**
+   * A write under the VM directory failed (an event append, the record, a rotation). Disk-full errors start
+   * (or continue) a log-disk-full episode; the episode is reported once.
+   */
+  noteWriteFailure(path: string, err: unknown): void {
+    if (!isDiskFullError(err)) return;
+    this.observeLogDisk({ type: 'write-failed', path, error: (err as Error).message, freeBytes: freeBytes(this.record.plan.paths.vmDir), at: new Date().toISOString() });
   }
 
   /** Runs the stop ladder; resolves with the step that ended the VM. Concurrent calls share one run. */
@@ -203,20 +216,90 @@ export class VmSession {
   }
 
   private persist(opts: { notify: boolean } = { notify: true }): void {
-    try {
-      writeRecord(this.record.plan.paths.vmDir, this.record);
-    } catch (err) {
-      this.emit(
-        makeEvent('error', 'record-write-failed', `cannot write the state record: ${(err as Error).message}`),
-      );
-    }
+    this.writeRecordNow();
     if (opts.notify) this.hooks.changed(this.info());
   }
 
-  private async runLadder(opts: {
-    force?: boolean;
-    timeoutMs?: number;
-  }): Promise<{ step: StopStep; durationMs: number }> {
+  /** Writes the record; on a full disk the previous record stays whole on disk and the write is retried each tick. */
+  private writeRecordNow(): boolean {
+    try {
+      writeRecord(this.record.plan.paths.vmDir, this.record);
+      this.recordDirty = false;
+      return true;
+    } catch (err) {
+      if (isDiskFullError(err)) {
+        this.recordDirty = true;
+        this.noteWriteFailure(recordPath(this.record.plan.paths.vmDir), err);
+      } else {
+        this.emit(makeEvent('error', 'record-write-failed', `cannot write the state record: ${(err as Error).message}`));
+      }
+      return false;
+    }
+  }
+
+  /**
+   * QEMU's default for a drive is werror=enospc: a guest write that finds no space pauses the VM (status
+   * "io-error") and is retried on `cont` (QEMU docs, -drive werror). A disposable VM's overlay lives in the VM
+   * directory, on the log disk: that is part of the same episode, and the VM is continued when space returns.
+   * Only the task's own disk (DISK_ID) on an overlay counts: a full disk elsewhere is not ours to watch.
+   */
+  private onBlockIoError(data: Record<string, unknown>): void {
+    const overlay = this.record.plan.paths.overlay;
+    if (data.nospace !== true || data.device !== DISK_ID || !overlay) return;
+    if (data.action === 'stop') this.pausedForSpace = true;
+    const error = Object.assign(new Error(`the guest's write to its disposable overlay found no space; QEMU ${data.action === 'stop' ? 'paused the VM (werror=enospc) until space returns' : `action ${String(data.action)}`}`), { code: 'ENOSPC' });
+    this.noteWriteFailure(overlay, error);
+  }
+
+  /** Space is back: continue a VM that QEMU paused for lack of it (its failed writes are retried by QEMU). */
+  private async continueAfterSpace(): Promise<void> {
+    const qmp = this.qmp;
+    if (!qmp || this.ended) return;
+    try {
+      const status = await qmp.execute<{ running: boolean; status: string }>('query-status', undefined, { timeoutMs: 5_000 });
+      if (status.status !== 'io-error') return; // paused for another reason (a user's stop): not ours to resume
+      await qmp.execute('cont', undefined, { timeoutMs: 5_000 });
+      this.emit(makeEvent('lifecycle', 'continued-after-disk-full', 'QEMU had paused the VM when its disk overlay found no space; continued now that there is space (QMP cont; QEMU retries the failed writes)'));
+    } catch (err) {
+      this.emit(makeEvent('error', 'continue-failed', `the VM was paused for lack of disk space and could not be continued: ${(err as Error).message}; continue it yourself once space is back`));
+    }
+  }
+
+  private observeLogDisk(obs: LogDiskObservation): void {
+    const before = this.logDisk;
+    const d = nextLogDiskState(before, obs, this.opts.logDisk ?? DEFAULT_LOG_DISK_THRESHOLDS);
+    this.logDisk = d.state;
+    const vmDir = this.record.plan.paths.vmDir;
+    if (d.report === 'full' && d.state.full) {
+      const msg = logDiskFullMessage(d.state, vmDir);
+      this.emit(makeEvent('error', 'log-disk-full', msg, { path: d.state.path, vmDir, ...(d.state.freeBytes !== undefined ? { freeBytes: d.state.freeBytes } : {}), cause: d.state.cause }));
+      this.hooks.changed(this.info());
+    } else if (d.report === 'resumed' && before.full) {
+      // The record first (it may hold a state change made while the disk was full), then the event, whose
+      // append also writes every event kept in memory meanwhile, in order.
+      if (this.recordDirty) this.writeRecordNow();
+      const free = obs.type === 'free-space' ? obs.freeBytes : undefined;
+      this.emit(makeEvent('lifecycle', 'log-disk-resumed', logDiskResumedMessage(before.since, free, vmDir), { vmDir, since: before.since, ...(free !== undefined ? { freeBytes: free } : {}) }));
+      this.hooks.changed(this.info());
+      if (this.pausedForSpace) {
+        this.pausedForSpace = false;
+        void this.continueAfterSpace();
+      }
+    }
+  }
+
+  /** Once per tick: measure the free space of the log disk; retry a record write the full disk refused. */
+  private checkLogDisk(): void {
+    const vmDir = this.record.plan.paths.vmDir;
+    const free = freeBytes(vmDir);
+    this.observeLogDisk({ type: 'free-space', path: vmDir, freeBytes: free, at: new Date().toISOString() });
+    if (this.recordDirty && (free === undefined || !this.logDisk.full)) {
+      // Without statfs a successful write is the only sign that space is back.
+      if (this.writeRecordNow() && free === undefined) this.observeLogDisk({ type: 'write-ok', path: recordPath(vmDir), at: new Date().toISOString() });
+    }
+  }
+
+  private async runLadder(opts: { force?: boolean; timeoutMs?: number }): Promise<{ step: StopStep; durationMs: number }> {
     const t0 = Date.now();
     const task = this.record.plan.task;
     this.requested = true;
@@ -228,45 +311,21 @@ export class VmSession {
       if (this.ended) break;
       this.stopStep = step;
       const waitMs = opts.timeoutMs ?? stepTimeoutMs(step, task.kill_timeout_ms);
-      this.emit(
-        makeEvent(
-          'stop',
-          'stop-step',
-          `stop: ${STEP_LABEL[step]}, waiting up to ${waitMs} ms for QEMU to exit`,
-          { step, timeoutMs: waitMs },
-        ),
-      );
+      this.emit(makeEvent('stop', 'stop-step', `stop: ${STEP_LABEL[step]}, waiting up to ${waitMs} ms for QEMU to exit`, { step, timeoutMs: waitMs }));
       try {
         await this.performStep(step);
       } catch (err) {
-        this.emit(
-          makeEvent(
-            'error',
-            'stop-step-failed',
-            `stop: ${STEP_LABEL[step]} failed: ${(err as Error).message}; going to the next step`,
-            { step },
-          ),
-        );
+        this.emit(makeEvent('error', 'stop-step-failed', `stop: ${STEP_LABEL[step]} failed: ${(err as Error).message}; going to the next step`, { step }));
         continue;
       }
       const timer = sleep(waitMs);
       const exited = await Promise.race([this.exit.then(() => true), timer.done.then(() => false)]);
       timer.cancel();
       if (exited) break;
-      this.emit(
-        makeEvent(
-          'stop',
-          'stop-step-timeout',
-          `stop: QEMU still running ${waitMs} ms after ${STEP_LABEL[step]}`,
-          { step },
-        ),
-      );
+      this.emit(makeEvent('stop', 'stop-step-timeout', `stop: QEMU still running ${waitMs} ms after ${STEP_LABEL[step]}`, { step }));
     }
     if (!this.ended) {
-      throw new VmdeskError(
-        'STOP_FAILED',
-        `${this.name}: QEMU (pid ${this.record.pid}) survived every stop step including SIGKILL`,
-      );
+      throw new VmdeskError('STOP_FAILED', `${this.name}: QEMU (pid ${this.record.pid}) survived every stop step including SIGKILL`);
     }
     const exit = await this.exit;
     return { step: exit.stopStep ?? 'already-exited', durationMs: Date.now() - t0 };
@@ -316,13 +375,7 @@ export class VmSession {
       }
       await delay(10);
     }
-    this.emit(
-      makeEvent(
-        'error',
-        'qmp-lost',
-        'the QMP connection closed but QEMU still runs; watching its pid instead',
-      ),
-    );
+    this.emit(makeEvent('error', 'qmp-lost', 'the QMP connection closed but QEMU still runs; watching its pid instead'));
     // Last resort only: without QMP there is no exit notification for a process that is not our child.
     const watch = setInterval(() => {
       if (!pid || !isRunningPid(pid)) {
@@ -333,34 +386,22 @@ export class VmSession {
     watch.unref();
   }
 
-  private async finish(
-    code: number | null,
-    signal: string | null,
-    statusUnknown: boolean,
-    qmpWatched = false,
-  ): Promise<void> {
+  private async finish(code: number | null, signal: string | null, statusUnknown: boolean, qmpWatched = false): Promise<void> {
     if (this.ended) return;
     this.ended = true;
     if (this.statsTimer) clearInterval(this.statsTimer);
     this.consoleSock?.destroy();
-    const facts = {
-      code,
-      signal,
-      requested: this.requested,
-      ...(this.shutdownReason ? { shutdownReason: this.shutdownReason } : {}),
-      ...(this.requested && this.stopStep ? { stopStep: this.stopStep } : {}),
-    };
+    const facts = { code, signal, requested: this.requested, ...(this.shutdownReason ? { shutdownReason: this.shutdownReason } : {}), ...(this.requested && this.stopStep ? { stopStep: this.stopStep } : {}) };
     const diedUnannounced = statusUnknown && qmpWatched && !this.requested && !this.shutdownReason;
     const crash = isCrash({ ...facts, diedUnannounced });
     const record: ExitRecord = {
       at: new Date().toISOString(),
       ...facts,
-      summary:
-        this.shutdownReason === INTERNAL_ERROR_REASON && this.haltMessage
-          ? `ended by vmdesk: ${this.haltMessage}`
-          : diedUnannounced
-            ? `QEMU (pid ${this.record.pid}) died without a shutdown event (killed by a signal or crashed; it was not a child of this process, so its exit status is unknown)`
-            : summariseExit({ ...facts, statusUnknown }),
+      summary: this.shutdownReason === INTERNAL_ERROR_REASON && this.haltMessage
+        ? `ended by vmdesk: ${this.haltMessage}`
+        : diedUnannounced
+        ? `QEMU (pid ${this.record.pid}) died without a shutdown event (killed by a signal or crashed; it was not a child of this process, so its exit status is unknown)`
+        : summariseExit({ ...facts, statusUnknown }),
     };
     if (crash) {
       const tail = qemuErrorLines(readTail(this.record.plan.paths.stderrLog, 4096), 5);
@@ -396,17 +437,15 @@ export class VmSession {
     const now = readCpu(pid);
     if (now) {
       if (this.lastCpu) {
-        const sample: StatsSample = {
-          at: now.reading.at,
-          cpuPercent: cpuPercent(this.lastCpu, now.reading),
-          rssBytes: now.rssBytes,
-        };
+        const sample: StatsSample = { at: now.reading.at, cpuPercent: cpuPercent(this.lastCpu, now.reading), rssBytes: now.rssBytes };
         this.history = pushBounded(this.history, sample);
         this.hooks.stats(this.name, sample);
       }
       this.lastCpu = now.reading;
     }
-    void this.rotateLogs();
+    this.checkLogDisk();
+    // Rotation copies before it frees: on a full disk it can only fail. It waits for space.
+    if (!this.logDisk.full) void this.rotateLogs();
   }
 
   private async rotateLogs(): Promise<void> {
@@ -414,24 +453,22 @@ export class VmSession {
     this.rotating = true;
     try {
       for (const path of [this.record.plan.paths.consoleLog, this.record.plan.paths.stderrLog]) {
-        const r = await rotateIfNeeded(path, this.opts.logMaxBytes ?? LOG_MAX_BYTES);
-        if (r.rotated)
-          this.emit(
-            makeEvent('lifecycle', 'log-rotated', `rotated ${path}: ${r.archived} bytes moved to ${path}.1`, {
-              path,
-              bytes: r.archived,
-            }),
-          );
-        else if ('unsupported' in r && !this.rotationWarned) {
-          this.rotationWarned = true;
-          this.emit(
-            makeEvent(
-              'error',
-              'log-rotation-unsupported',
-              `cannot rotate ${path} without losing bytes (${r.unsupported}); the log keeps growing`,
-              { path },
-            ),
-          );
+        if (this.rotationUnsupported.has(path)) continue;
+        let r: Awaited<ReturnType<typeof rotateIfNeeded>>;
+        try {
+          r = await rotateIfNeeded(path, this.opts.logMaxBytes ?? LOG_MAX_BYTES);
+        } catch (err) {
+          if (isDiskFullError(err)) this.noteWriteFailure(`${path}.1`, err);
+          else this.emit(makeEvent('error', 'log-rotation-failed', `log rotation of ${path} failed: ${(err as Error).message}`, { path }));
+          continue;
+        }
+        if (r.rotated) this.emit(makeEvent('lifecycle', 'log-rotated', `rotated ${path}: ${r.archived} bytes moved to ${path}.1`, { path, bytes: r.archived }));
+        else if ('unsupported' in r) {
+          this.rotationUnsupported.add(path);
+          if (!this.rotationWarned) {
+            this.rotationWarned = true;
+            this.emit(makeEvent('error', 'log-rotation-unsupported', `cannot rotate ${path} without losing bytes (${r.unsupported}); the log keeps growing`, { path }));
+          }
         }
       }
     } catch (err) {
@@ -452,11 +489,7 @@ export class VmSession {
         this.consoleSock = s;
         resolve(s);
       });
-      s.once('error', (err) =>
-        reject(
-          new VmdeskError('VM_NOT_RUNNING', `cannot connect to the console of ${this.name}: ${err.message}`),
-        ),
-      );
+      s.once('error', (err) => reject(new VmdeskError('VM_NOT_RUNNING', `cannot connect to the console of ${this.name}: ${err.message}`)));
       s.on('close', () => {
         if (this.consoleSock === s) this.consoleSock = undefined;
       });
@@ -477,6 +510,8 @@ export function qmpEventMessage(event: string, data: Record<string, unknown>): s
       return 'VM resumed';
     case 'RESET':
       return `VM reset (${String(data.reason ?? 'unknown reason')})`;
+    case 'BLOCK_IO_ERROR':
+      return `disk I/O error on ${String(data.device || data['node-name'] || 'a drive')} (${String(data.operation ?? 'unknown operation')}${data.nospace === true ? ', no space left' : data.reason ? `, ${String(data.reason)}` : ''}); QEMU action: ${String(data.action ?? 'unknown')}`;
     case 'GUEST_PANICKED':
       return 'the guest kernel panicked';
     default:

@@ -44,6 +44,12 @@ export function OverviewTab({ vm }: { vm: VmInfo }) {
 
   return (
     <div className="overview" data-testid="overview">
+      {vm.logDisk && (
+        // The log disk is full: the VM runs on, but its console log has a gap and its state waits in memory.
+        <div className="inline-error" role="alert" data-testid="log-disk-full">
+          <strong>Log disk full</strong> since {formatDateTime(vm.logDisk.since)}: {vm.logDisk.message}
+        </div>
+      )}
       <section className="card">
         <h2>Forwarded ports</h2>
         {ports.length === 0 ? (
