@@ -28,6 +28,11 @@ export interface VmPaths {
   /** Private (0700) runtime directory for sockets. */
   runtimeDir: string;
   qmpSocket: string;
+  /**
+   * A second QMP monitor: QEMU serves one client per monitor, so while one vmdesk process (the app) is
+   * attached, another (the CLI) acts through this one. Absent in records written by older versions.
+   */
+  qmpSocket2?: string;
   /** Serial console socket (input and live output). */
   consoleSocket: string;
   agentSocket?: string;

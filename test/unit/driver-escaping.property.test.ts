@@ -58,10 +58,12 @@ describe('no task or path value can add a QEMU option', () => {
           ['backend', 'id', 'path', 'server', 'wait', 'logfile', 'logappend'],
           ['backend', 'id', 'path', 'server', 'wait'],
           ['backend', 'id', 'path', 'server', 'wait'],
+          ['backend', 'id', 'path', 'server', 'wait'],
         ]);
         expect(Object.fromEntries(chardevs[0]!.slice(1))).toMatchObject({ path: paths.consoleSocket, logfile: paths.consoleLog });
         expect(Object.fromEntries(chardevs[1]!.slice(1))).toMatchObject({ path: paths.qmpSocket });
-        expect(Object.fromEntries(chardevs[2]!.slice(1))).toMatchObject({ path: paths.agentSocket });
+        expect(Object.fromEntries(chardevs[2]!.slice(1))).toMatchObject({ path: paths.qmpSocket2 });
+        expect(Object.fromEntries(chardevs[3]!.slice(1))).toMatchObject({ path: paths.agentSocket });
       }),
       { numRuns: 200 },
     );

@@ -9,7 +9,10 @@ const CONSOLE = [
   '-nographic', '-monitor', 'none', '-serial', 'chardev:vmdesk-console',
   '-chardev', `socket,id=vmdesk-console,path=${R}/console.sock,server=on,wait=off,logfile=${H}/console.log,logappend=on`,
 ];
-const QMP = ['-chardev', `socket,id=vmdesk-qmp,path=${R}/qmp.sock,server=on,wait=off`, '-mon', 'chardev=vmdesk-qmp,mode=control'];
+const QMP = [
+  '-chardev', `socket,id=vmdesk-qmp,path=${R}/qmp.sock,server=on,wait=off`, '-mon', 'chardev=vmdesk-qmp,mode=control',
+  '-chardev', `socket,id=vmdesk-qmp2,path=${R}/qmp2.sock,server=on,wait=off`, '-mon', 'chardev=vmdesk-qmp2,mode=control',
+];
 const DRIVE = (iface: string, file = '/tasks/web/web.qcow2', format = 'qcow2') => [
   '-drive', `file.driver=file,file.filename=${file},format=${format},id=vmdesk-disk0,if=${iface}`,
 ];

@@ -46,7 +46,7 @@ export interface PlanContext {
 }
 
 /** The chardev ids vmdesk uses; args can refer to them (e.g. to attach more ports), never replace them. */
-export const CHARDEV_IDS = { console: 'vmdesk-console', qmp: 'vmdesk-qmp', agent: 'vmdesk-qga' } as const;
+export const CHARDEV_IDS = { console: 'vmdesk-console', qmp: 'vmdesk-qmp', qmp2: 'vmdesk-qmp2', agent: 'vmdesk-qga' } as const;
 
 /** The seccomp sandbox vmdesk asks for: no obsolete syscalls, no privilege changes, no exec, no resource control. */
 export const SANDBOX_ARG = 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny';
@@ -188,11 +188,14 @@ function consoleArgs(paths: VmPaths): string[] {
   ];
 }
 
-/** The QMP socket (always: the supervisor needs it whatever graceful_shutdown says). */
+/** The QMP sockets (always: the supervisor needs them whatever graceful_shutdown says); the second one lets another vmdesk process act while one is attached. */
 function qmpArgs(paths: VmPaths): string[] {
   return [
     '-chardev', `socket,id=${CHARDEV_IDS.qmp},path=${optValue(paths.qmpSocket)},server=on,wait=off`,
     '-mon', `chardev=${CHARDEV_IDS.qmp},mode=control`,
+    ...(paths.qmpSocket2
+      ? ['-chardev', `socket,id=${CHARDEV_IDS.qmp2},path=${optValue(paths.qmpSocket2)},server=on,wait=off`, '-mon', `chardev=${CHARDEV_IDS.qmp2},mode=control`]
+      : []),
   ];
 }
 

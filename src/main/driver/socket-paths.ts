@@ -11,7 +11,7 @@ export function maxSocketPathBytes(platform: NodeJS.Platform): number {
 
 /** The socket paths of a VM, in argv order. */
 export function socketPathsOf(paths: VmPaths): string[] {
-  return [paths.consoleSocket, paths.qmpSocket, ...(paths.agentSocket ? [paths.agentSocket] : [])];
+  return [paths.consoleSocket, paths.qmpSocket, ...(paths.qmpSocket2 ? [paths.qmpSocket2] : []), ...(paths.agentSocket ? [paths.agentSocket] : [])];
 }
 
 /** Throws SOCKET_PATH_TOO_LONG for the first socket path that does not fit, with how to fix it. */

@@ -44,6 +44,7 @@ export function vmPaths(
     vmDir,
     runtimeDir,
     qmpSocket: join(runtimeDir, 'qmp.sock'),
+    qmpSocket2: join(runtimeDir, 'qmp2.sock'),
     consoleSocket: join(runtimeDir, 'console.sock'),
     ...(opts.guestAgent ? { agentSocket: join(runtimeDir, 'agent.sock') } : {}),
     consoleLog: join(vmDir, 'console.log'),

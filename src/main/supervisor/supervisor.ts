@@ -25,6 +25,7 @@ import { spawnQemu, type SpawnedQemu } from './spawn';
 import { isLive } from './state-machine';
 import { listRecordNames, quarantineRecord, readRecord, writeRecord, type StateRecord } from './state-record';
 import { makeEvent, VmSession } from './vm-session';
+import { connectAnyMonitor } from './qmp-monitors';
 import { infoFromRecord } from './vm-info';
 
 /** Turns a start source into a plan (the driver's planTask; see default-planner.ts). */
@@ -417,7 +418,7 @@ class Supervisor implements SupervisorApi {
 
   private hooks() {
     return {
-      event: (name: string, e: VmEvent) => this.recordEvent(name, e),
+      event: (name: string, e: VmEvent, opts?: { journal: boolean }) => this.recordEvent(name, e, opts),
       changed: (info: VmInfo) => {
         for (const l of this.listeners.vm) l(info);
       },
@@ -427,14 +428,16 @@ class Supervisor implements SupervisorApi {
     };
   }
 
-  private recordEvent(name: string, e: VmEvent): void {
+  private recordEvent(name: string, e: VmEvent, opts: { journal: boolean } = { journal: true }): void {
     let dir: string | undefined;
     try {
       dir = this.vmDir(name);
     } catch {
       dir = undefined;
     }
-    if (dir && existsSync(dir)) {
+    if (!opts.journal) {
+      // written by the process that recorded it
+    } else if (dir && existsSync(dir)) {
       const r = this.journal.append(dir, e);
       // A full disk starts (or continues) the VM's log-disk-full episode: reported once, by its session.
       if (!r.ok && r.diskFull) this.sessions.get(name)?.noteWriteFailure(r.path, r.error);
@@ -544,10 +547,11 @@ class Supervisor implements SupervisorApi {
     }
     let qmp: QmpClient;
     try {
-      qmp = await QmpClient.connect(record.plan.paths.qmpSocket, { connectTimeoutMs: 3_000 });
+      qmp = await connectAnyMonitor(record.plan.paths, 3_000);
     } catch (err) {
       if (err instanceof QmpTimeoutError) {
-        throw new VmdeskError('VM_LOCKED', `${name}: QMP did not greet within 3 s; another vmdesk process (the app?) is probably attached to this VM. Stop it from there, or close it first`);
+        const why = record.plan.paths.qmpSocket2 ? 'both QMP monitors are held by other vmdesk processes' : 'QMP did not greet within 3 s; another vmdesk process (the app?) is probably attached to this VM';
+        throw new VmdeskError('VM_LOCKED', `${name}: ${why}. Stop it from there, or close it first`);
       }
       return markLost(`cannot reach QEMU (pid ${pid}) on its QMP socket ${record.plan.paths.qmpSocket}: ${(err as Error).message}`);
     }

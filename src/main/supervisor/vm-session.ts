@@ -13,7 +13,7 @@ import { isRunningPid, isSameProcess } from './proc';
 import { delay, sleep } from './sleep';
 import type { ChildExit } from './spawn';
 import { isCrash, isLive, nextState, type VmInput } from './state-machine';
-import { recordPath, writeRecord, type StateRecord } from './state-record';
+import { readRecord, recordPath, writeRecord, type StateRecord } from './state-record';
 import { haltVerdict, INTERNAL_ERROR_REASON } from './halt-status';
 import { infoFromRecord } from './vm-info';
 import { cpuPercent, pushBounded, readCpu, STATS_INTERVAL_MS, type CpuReading } from './stats';
@@ -21,7 +21,8 @@ import { stepTimeoutMs, stopSteps, summariseExit } from './stop-ladder';
 
 /** What a session reports upward (the supervisor persists events and notifies listeners). */
 export interface SessionHooks {
-  event(name: string, e: VmEvent): void;
+  /** A timeline event; `journal: false` tells listeners only (another process wrote it to events.jsonl). */
+  event(name: string, e: VmEvent, opts?: { journal: boolean }): void;
   changed(info: VmInfo): void;
   stats(name: string, s: StatsSample): void;
 }
@@ -391,6 +392,7 @@ export class VmSession {
     this.ended = true;
     if (this.statsTimer) clearInterval(this.statsTimer);
     this.consoleSock?.destroy();
+    if (!this.requested && (await this.adoptExitRecordedElsewhere())) return;
     const facts = { code, signal, requested: this.requested, ...(this.shutdownReason ? { shutdownReason: this.shutdownReason } : {}), ...(this.requested && this.stopStep ? { stopStep: this.stopStep } : {}) };
     const diedUnannounced = statusUnknown && qmpWatched && !this.requested && !this.shutdownReason;
     const crash = isCrash({ ...facts, diedUnannounced });
@@ -429,6 +431,36 @@ export class VmSession {
     this.qmp = undefined;
     if (q) void q.close();
     this.resolveExit(record);
+  }
+
+  /**
+   * Another vmdesk process stopped this VM through the second QMP monitor (its stop request is in the record
+   * on disk) and records the exit itself: this session takes that record rather than writing a second,
+   * unrequested exit. Waits up to 3 s for it; a stop request whose process never finishes is still honoured
+   * (the exit counts as requested). True when the other record was adopted.
+   */
+  private async adoptExitRecordedElsewhere(): Promise<boolean> {
+    const mine = (r: ReturnType<typeof readRecord>) => (r.ok && r.record.uuid === this.record.uuid ? r.record : undefined);
+    const first = mine(readRecord(this.record.plan.paths.vmDir));
+    if (!first?.stopRequestedAt) return false;
+    this.requested = true;
+    for (const end = Date.now() + 3_000; Date.now() < end; await delay(25)) {
+      const theirs = mine(readRecord(this.record.plan.paths.vmDir));
+      if (theirs && !isLive(theirs.state) && theirs.lastExit) {
+        this.record.state = theirs.state;
+        this.record.lastExit = theirs.lastExit;
+        delete this.record.stopRequestedAt;
+        const how = makeEvent(isCrash(theirs.lastExit) ? 'error' : 'lifecycle', isCrash(theirs.lastExit) ? 'crashed' : 'exited', theirs.lastExit.summary, { requested: true, recordedBy: 'another vmdesk process' });
+        this.hooks.event(this.name, how, { journal: false });
+        this.hooks.changed(this.info());
+        const q = this.qmp;
+        this.qmp = undefined;
+        if (q) void q.close();
+        this.resolveExit(theirs.lastExit);
+        return true;
+      }
+    }
+    return false;
   }
 
   private tick(): void {
