@@ -151,7 +151,7 @@
     vmEvents: ({ name }) => ok(state.events.get(name) || []),
     vmStats: ({ name }) => ok(state.stats.get(name) || []),
     consoleSubscribe: ({ name }) => {
-      setTimeout(() => emit('consoleData', { name, data: b64(cfg.consoleGreeting || `Welcome to ${name}\r\nlogin: `), offset: 10 }), 30);
+      setTimeout(() => emit('consoleData', { name, data: b64(cfg.consoleGreeting || `Welcome to ${name}\r\nlogin: `), offset: 10, ...(cfg.consoleDropped ? { dropped: cfg.consoleDropped } : {}) }), 30);
       return ok({ offset: 0 });
     },
     consoleUnsubscribe: () => ok(undefined),

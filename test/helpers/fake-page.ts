@@ -15,6 +15,8 @@ export interface FakeConfig {
   logLines?: number;
   failStart?: { code: string; message: string };
   consoleGreeting?: string;
+  /** Bytes main reports as skipped before the greeting (consoleData.dropped). */
+  consoleDropped?: number;
   demoStepMs?: number;
 }
 

@@ -137,6 +137,16 @@ describe('VM view', () => {
     await done(page);
   });
 
+  it('Console says where output was skipped when main dropped what the window could not keep up with', async () => {
+    const page = await open({ ...withVms, consoleGreeting: 'after the burst\r\n# ', consoleDropped: 5_242_880 });
+    await page.locator('[data-name=db] .vm-item-main').click();
+    await page.getByRole('tab', { name: 'Console' }).click();
+    const rows = page.locator('.xterm-rows');
+    await expect.poll(() => rows.textContent()).toContain('after the burst');
+    expect(await rows.textContent()).toContain('[vmdesk: 5242880 bytes of fast console output skipped here');
+    await done(page);
+  });
+
   it('Console of a stopped VM shows the end of its console log, read with readLog', async () => {
     const page = await open({ ...withVms, logLines: 3 });
     await page.locator('[data-name=web] .vm-item-main').click();

@@ -1,7 +1,7 @@
 // Pushes app events to the renderer. Console output is batched per VM and rate-limited so a chatty guest
 // cannot flood the renderer: at most one message per VM per flush interval, each at most maxBytesPerFlush,
 // and when more than maxPendingBytes wait, the oldest are dropped (the renderer sees `dropped` and can
-// read them from the console log).
+// read them from the console log; the Console tab says where bytes were skipped).
 import { Buffer } from 'node:buffer';
 import { channelName, type EventContract, type EventName } from '../../shared/ipc-contract';
 import type { AppEventSink } from '../app/app-events';

@@ -7,6 +7,7 @@ import type { VmInfo } from '../../../../shared/vm';
 import type { ErrorData } from '../../../../shared/errors';
 import { api, call } from '../../api';
 import { base64ToBytes } from '../../lib/base64';
+import { skippedNotice } from '../../lib/console-notice';
 import { copyText } from '../../lib/clipboard';
 import { hintFor } from '../../lib/error-hints';
 import { isActive } from '../../stores/vms';
@@ -77,7 +78,9 @@ export function ConsoleTab({ vm }: { vm: VmInfo }) {
 
     const name = vm.name;
     const off = api().on('consoleData', (p) => {
-      if (p.name === name) term.write(base64ToBytes(p.data));
+      if (p.name !== name) return;
+      if (p.dropped) term.write(skippedNotice(p.dropped));
+      term.write(base64ToBytes(p.data));
     });
     const input = term.onData((data) => {
       if (!live) return; // nothing to type into
