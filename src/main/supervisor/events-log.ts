@@ -1,7 +1,9 @@
 // The VM's timeline, persisted as append-only JSON lines (<vmDir>/events.jsonl). Appends are single
 // write() calls with O_APPEND, so concurrent writers never interleave within a line; a torn last line
-// (a writer killed mid-write) is skipped on read.
-import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+// (a writer killed mid-write) is skipped on read. The file is bounded: past EVENTS_FILE_MAX_BYTES it becomes
+// events.jsonl.1 (replacing the previous one) and a new file starts, so a VM running for months keeps the
+// newest events without filling the disk.
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VmEvent } from '../../shared/vm';
 import { isDiskFullError } from './disk-space';
@@ -14,9 +16,22 @@ export function eventsPath(vmDir: string): string {
   return join(vmDir, 'events.jsonl');
 }
 
-/** Appends one event. */
-export function appendEvent(vmDir: string, event: VmEvent): void {
-  appendFileSync(eventsPath(vmDir), JSON.stringify(event) + '\n', { mode: 0o600 });
+/** Size at which events.jsonl is rotated to events.jsonl.1. */
+export const EVENTS_FILE_MAX_BYTES = 4 * 1024 * 1024;
+
+/** Appends one event (rotating the file first when it has reached `maxBytes`). */
+export function appendEvent(vmDir: string, event: VmEvent, maxBytes = EVENTS_FILE_MAX_BYTES): void {
+  const path = eventsPath(vmDir);
+  if (sizeOf(path) >= maxBytes) renameSync(path, `${path}.1`); // atomic: a concurrent appender opens the new file
+  appendFileSync(path, JSON.stringify(event) + '\n', { mode: 0o600 });
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** Parses events.jsonl text, skipping lines that are not whole events. Pure. */
@@ -37,10 +52,15 @@ export function parseEvents(text: string, limit = EVENTS_READ_LIMIT): VmEvent[] 
 /** Bytes read from the end of events.jsonl at most (the newest events; the file itself is never loaded whole). */
 export const EVENTS_READ_MAX_BYTES = 2 * 1024 * 1024;
 
-/** Reads the newest `limit` events. */
+/** Reads the newest `limit` events (from events.jsonl.1 too when the current file has fewer). */
 export function readEvents(vmDir: string, limit = EVENTS_READ_LIMIT): VmEvent[] {
-  const path = eventsPath(vmDir);
-  if (!existsSync(path)) return [];
+  const current = readEventsFile(eventsPath(vmDir), limit);
+  if (current.length >= limit) return current;
+  return [...readEventsFile(`${eventsPath(vmDir)}.1`, limit - current.length), ...current];
+}
+
+function readEventsFile(path: string, limit: number): VmEvent[] {
+  if (limit <= 0 || !existsSync(path)) return [];
   const size = statSync(path).size;
   if (size <= EVENTS_READ_MAX_BYTES) return parseEvents(readFileSync(path, 'utf8'), limit);
   const buf = Buffer.alloc(EVENTS_READ_MAX_BYTES);
