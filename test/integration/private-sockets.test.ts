@@ -58,7 +58,7 @@ describe('private runtime state', () => {
     expect(mode(t.runtimeDir)).toBe(0o700);
     expect(mode(runtimeDir)).toBe(0o700);
     const sockets = readdirSync(runtimeDir).sort();
-    expect(sockets).toEqual(['agent.sock', 'console.sock', 'qmp.sock']);
+    expect(sockets).toEqual(['agent.sock', 'console.sock', 'qmp.sock', 'qmp2.sock']);
     for (const s of sockets) {
       expect(statSync(join(runtimeDir, s)).isSocket()).toBe(true);
       expect({ socket: s, mode: mode(join(runtimeDir, s)).toString(8) }).toEqual({ socket: s, mode: '600' });
@@ -73,8 +73,8 @@ describe('private runtime state', () => {
     for (const f of files) expect({ file: f, mode: mode(join(vmDir, f)).toString(8) }).toEqual({ file: f, mode: '600' });
   });
 
-  it('another user cannot connect to the QMP, console or agent socket', async () => {
-    for (const s of ['qmp.sock', 'console.sock', 'agent.sock']) {
+  it('another user cannot connect to either QMP monitor, the console or the agent socket', async () => {
+    for (const s of ['qmp.sock', 'qmp2.sock', 'console.sock', 'agent.sock']) {
       expect(await connectAsNobody(join(t.runtimeDir, 'priv', s))).toBe('EACCES');
     }
   });
