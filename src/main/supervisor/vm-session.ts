@@ -11,7 +11,7 @@ import { isRunningPid, isSameProcess } from './proc';
 import { delay, sleep } from './sleep';
 import type { ChildExit } from './spawn';
 import { isCrash, isLive, nextState, type VmInput } from './state-machine';
-import { writeRecord, type StateRecord } from './state-record';
+import { writeRecord, writeRecordVisible, type StateRecord } from './state-record';
 import { cpuPercent, pushBounded, readCpu, STATS_INTERVAL_MS, type CpuReading } from './stats';
 import { stepTimeoutMs, stopSteps, summariseExit } from './stop-ladder';
 
@@ -169,9 +169,15 @@ export class VmSession {
     this.persist();
   }
 
-  private persist(opts: { notify: boolean } = { notify: true }): void {
+  /**
+   * Writes the record. A live state (running, paused, stopping) is written visible-now, durable-soon
+   * (writeRecordVisible: no fsync blocking the event loop, which would also delay noticing an exit); the
+   * final record (`durable`) is fsynced before this returns, so stop() returns only after it is on disk.
+   */
+  private persist(opts: { notify: boolean; durable?: boolean } = { notify: true }): void {
     try {
-      writeRecord(this.record.plan.paths.vmDir, this.record);
+      if (opts.durable) writeRecord(this.record.plan.paths.vmDir, this.record);
+      else void writeRecordVisible(this.record.plan.paths.vmDir, this.record);
     } catch (err) {
       this.emit(makeEvent('error', 'record-write-failed', `cannot write the state record: ${(err as Error).message}`));
     }
@@ -301,7 +307,7 @@ export class VmSession {
     // few to tens of ms on a busy disk). Both run before any awaiting caller (stop()) resumes.
     this.hooks.changed(this.info());
     rmSync(this.record.plan.paths.runtimeDir, { recursive: true, force: true });
-    this.persist({ notify: false });
+    this.persist({ notify: false, durable: true });
     const q = this.qmp;
     this.qmp = undefined;
     if (q) void q.close();
