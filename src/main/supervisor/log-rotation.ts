@@ -15,7 +15,6 @@
 //    rotated; the supervisor records one event saying so.
 // The punched boundary is kept in <log>.start so readers skip the hole (reading it would yield zeros).
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { execa } from 'execa';
 import { writeFileAtomic } from './atomic-file';
 
 /** Bytes kept live in a log before a rotation (the archive holds the same again per generation). */
@@ -60,6 +59,7 @@ export async function rotateIfNeeded(path: string, maxBytes = LOG_MAX_BYTES, arc
     }
   }
   copyRange(path, start, cut, archive);
+  const { execa } = await import('execa'); // loaded when first needed (start-up time of the app and the CLI)
   const r = await execa('fallocate', ['--punch-hole', '--offset', String(start), '--length', String(cut - start), path], { reject: false, all: true });
   if (r.exitCode !== 0) {
     // The copy is in the archive but the head stays: readers still start at `start`. Nothing lost, nothing freed.
