@@ -68,10 +68,23 @@ export function followFile(path: string, onData: (chunk: Buffer) => void | Promi
     }
   };
 
+  // A writer appending fast raises one inotify event per write() (512 for 64 MiB written by `cat`); they
+  // arrive together, and one pump at the end of this turn of the event loop reads what all of them
+  // announced. A pump per event re-opened the file hundreds of times for nothing (bench: console pipeline).
+  let scheduled = false;
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      void pump();
+    });
+  };
+
   // Watch the directory: works before the file exists, and survives the file being created late.
   try {
     watcher = watch(dirname(path), (_event, file) => {
-      if (!stopped && (file === null || file === basename(path))) void pump();
+      if (!stopped && (file === null || file === basename(path))) schedule();
     });
     watcher.on('error', () => undefined);
   } catch {

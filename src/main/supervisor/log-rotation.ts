@@ -25,6 +25,7 @@ const BLOCK = 4096;
 
 /** Offset where the live data of `path` starts (0 unless a rotation punched the head). */
 export function liveStart(path: string): number {
+  if (!existsSync(`${path}.start`)) return 0; // the common case, checked without throwing (the follower asks often)
   try {
     const n = Number(readFileSync(`${path}.start`, 'utf8').trim());
     return Number.isFinite(n) && n > 0 ? n : 0;
