@@ -107,7 +107,7 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
     figures.push(figure({ id: `scale.${n}.rss`, group, title: `${n} VM(s): supervisor RSS while they run untouched`, unit: 'MB' }, v.rss!, { label: 'the same supervisor with no VM', samples: v.rss0! }));
     figures.push(figure({ id: `scale.${n}.cpu`, group, title: `${n} VM(s): supervisor CPU while they run untouched`, unit: '% of one core', note: `CPU time over a ${idleMs / 1000} s window, from /proc/<pid>/stat` }, v.cpu!));
     figures.push(figure({ id: `scale.${n}.per-vm`, group, title: `${n} VM(s): supervisor RSS per VM ((RSS − RSS with none) / N)`, unit: 'MB' }, v.perVm!));
-    figures.push(figure({ id: `scale.${n}.reattach`, group, title: `${n} VM(s): re-attach all after SIGKILL of the supervisor (recover())`, unit: 'ms' }, v.reattach!));
+    figures.push(figure({ id: `scale.${n}.reattach`, group, title: `${n} VM(s): re-attach all after SIGKILL of the supervisor (recover())`, unit: 'ms', note: `${(idleMs + 500) / 1000} s or so after the start: the guests are still booting under TCG, so every QMP answer waits for a busy QEMU (bench/findings.md has the same with booted, idle guests)` }, v.reattach!));
     figures.push(figure({ id: `scale.${n}.reattach-launch`, group, title: `${n} VM(s): re-attach all, from launching the new supervisor process`, unit: 'ms', note: 'includes Node start-up and loading the supervisor' }, v.reattachFromLaunch!));
   }
   // The issue's per-VM target is about the 8-VM case.
