@@ -38,7 +38,8 @@ export async function main(args: string[]): Promise<number> {
   const machine = machineInfo();
   const ctx: SuiteContext = {
     quick,
-    rounds: quick ? 2 : 5,
+    // Quick: 3 measured rounds, so that a median drops one outlier (with 2 it is their mean).
+    rounds: quick ? 3 : 5,
     warmupRounds: 1,
     root,
     guest: loadGuest(root),
@@ -83,7 +84,7 @@ export async function main(args: string[]): Promise<number> {
   }
   const load = Math.max(machine.loadBefore, machine.loadAfter, ...(machine.suiteLoads ?? []).flatMap((l) => [l.before, l.after]));
   if (load > machine.cores) {
-    notes.unshift(`Run under load: the 1-minute load average was ${machine.loadBefore.toFixed(1)} at the start and ${machine.loadAfter.toFixed(1)} at the end on ${machine.cores} cores, up to ${load.toFixed(1)} around a suite (other processes were running). Absolute times are inflated; the A B A B alternation keeps the comparisons fair, not quiet.`);
+    notes.unshift(`Run under load: the 1-minute load average was ${machine.loadBefore.toFixed(1)} at the start and ${machine.loadAfter.toFixed(1)} at the end on ${machine.cores} cores, up to ${load.toFixed(1)} around a suite (everything runnable counts: other users' processes, and this run's own guests, e.g. the 8 booting in the scale suite). Absolute times are inflated; the A B A B alternation keeps the comparisons fair, not quiet.`);
   }
   const results: BenchResults = {
     version: 1,
