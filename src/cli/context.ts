@@ -65,6 +65,27 @@ export async function withSupervisor<T>(fn: (sup: SupervisorApi) => Promise<T>, 
   }
 }
 
+/** `NAME [--json] [options]`, the argument shape every VM command takes. */
+export function parseVmArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+  const { values, positionals } = parseCli(args, { ...options, json: { type: 'boolean' } });
+  return { name: oneName(positionals), values, json: (values as { json?: boolean }).json === true };
+}
+
+/** Runs a command's work; a failure is printed (as JSON with --json) and becomes the exit code. */
+export async function reporting(io: CliIo, command: string, json: boolean, work: () => Promise<number>): Promise<number> {
+  try {
+    return await work();
+  } catch (err) {
+    return reportError(io, command, err, json);
+  }
+}
+
+/** Exactly one positional argument (`what` names it in the usage error). */
+export function onePositional(positionals: string[], what: string): string {
+  if (positionals.length !== 1) throw new UsageError(`give exactly one ${what}`);
+  return positionals[0]!;
+}
+
 /** Exactly one positional NAME, or a usage error. */
 export function oneName(positionals: string[]): string {
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give a VM name' : 'give exactly one VM name');

@@ -2,11 +2,12 @@
 //   1. single-instance lock        2. settings store (electron-store, $VMDESK_HOME/settings.json)
 //   3. supervisor + recover()      4. app services (what each IPC channel does)
 //   5. IPC (sender gate, schemas)  6. window (sandboxed, CSP, no navigation)   7. quit flow
-import { app, BrowserWindow, dialog, ipcMain, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, shell } from 'electron';
 import { createAppServices, type AppServices } from './app/services';
 import { createElectronSettingsStore } from './app/electron-settings-store';
 import { isForwardedPortUrl } from './app/forwarded-port';
 import type { SettingsStore } from './app/settings-store';
+import { safeStorageVault } from './app/token-vault';
 import { setupIpc } from './ipc/setup';
 import { vmdeskHome } from './store/paths';
 import { createSupervisor } from './supervisor/supervisor';
@@ -77,7 +78,7 @@ async function setupSupervisor(home: string, settings: SettingsStore): Promise<S
   return supervisor;
 }
 
-/** What each IPC channel does, with the native file dialog and the system browser injected. */
+/** What each IPC channel does, with the native file dialogs, the system browser and safeStorage injected. */
 function setupServices(home: string, settings: SettingsStore, supervisor: SupervisorApi): AppServices {
   return createAppServices({
     home,
@@ -95,12 +96,26 @@ function setupServices(home: string, settings: SettingsStore, supervisor: Superv
       const r = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
       return r.canceled ? null : (r.filePaths[0] ?? null);
     },
+    async showOpenJobDialog() {
+      const options = {
+        title: 'Choose a Nomad job file',
+        properties: ['openFile' as const],
+        filters: [
+          { name: 'Nomad jobs', extensions: ['nomad', 'hcl', 'json'] },
+          { name: 'All files', extensions: ['*'] },
+        ],
+      };
+      const r = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
     async showSaveDialog(defaultName) {
       const options = { title: 'Save the Nomad job', defaultPath: defaultName };
       const r = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
       return r.canceled || !r.filePath ? null : r.filePath;
     },
     openExternal: (url) => shell.openExternal(url),
+    // The Nomad token is sealed by the OS keyring (safeStorage) or not saved at all.
+    tokenVault: safeStorageVault(safeStorage),
   });
 }
 

@@ -8,6 +8,7 @@ import type { Settings } from './settings';
 import type { TaskFile } from './task';
 import type { StatsSample, VmEvent, VmInfo } from './vm';
 import { TASK_FILE_MAX_BYTES, VM_NAME_PATTERN } from './limits';
+import { nomadSettingsRequestSchema, type NomadSettingsView } from './nomad-settings';
 import { strictObject } from './schema-helpers';
 
 /** What every invoke resolves to: errors cross IPC as data with a stable code. */
@@ -46,25 +47,47 @@ export interface LogPage {
 
 /** One finding of a Nomad job import (what vmdesk changed, could not carry over, or refused). */
 export interface ImportDiagnostic {
+  /** An error stops that task's import; the others are reported. */
   severity: 'error' | 'warning' | 'info';
-  /** Stable kind: artifact, template, port, network, image, invalid, syntax, ... */
+  /** Stable kind: artifact, template, service, check, constraint, non-qemu-task, unknown-key, not-applicable, interpolation, port, network, dns, invalid, renamed, image, syntax, ... */
   kind: string;
   message: string;
-  /** The Nomad task it concerns. */
+  /** The Nomad task it concerns (absent for job- or group-level items that concern every task). */
   task?: string;
+  /** 1-based line in the job file, when known (HCL); API JSON has none. */
   line?: number;
+  /** 1-based column, for syntax errors. */
   column?: number;
+  /** Block path (HCL) or JSON path (API JSON) of the item. */
   path?: string;
+  /** For artifacts: the URL to fetch the image from. */
   source?: string;
+}
+
+/** A qemu task found in a Nomad job: the VM name it gets, where it is in the job, and whether it can be imported. */
+export interface ImportFoundTask {
+  name: string;
+  group: string;
+  nomadTask: string;
+  valid: boolean;
 }
 
 /** What importing a Nomad job did: the VMs it created (none unless every selected task was valid). */
 export interface ImportJobResult {
   ok: boolean;
   job?: { name: string; format: 'hcl' | 'json' };
-  /** Names of the VMs created. */
+  /** Names of the VMs created (none for a dry run). */
   vms: string[];
+  /** Every selected qemu task, valid or not. */
+  found: ImportFoundTask[];
   diagnostics: ImportDiagnostic[];
+}
+
+/** A Nomad job file the user picked in the native dialog: its name and text (read by main, size-limited). */
+export interface PickedJobFile {
+  path: string;
+  name: string;
+  text: string;
 }
 
 /** A VM exported as a Nomad job. */
@@ -146,8 +169,17 @@ export const invokeContract = {
    * All or nothing: nothing is written unless every selected task is valid. `only`: one task (name or group/task).
    */
   importJob: invoke<ImportJobResult>()(
-    strictObject({ text: z.string().min(1).max(TASK_FILE_MAX_BYTES), only: z.string().min(1).max(200).optional() }),
+    strictObject({
+      text: z.string().min(1).max(TASK_FILE_MAX_BYTES),
+      only: z.string().min(1).max(200).optional(),
+      /** Several tasks (each like `only`); with `only`, both count. */
+      tasks: z.array(z.string().min(1).max(200)).min(1).max(64).optional(),
+      /** Check and report only: nothing is written (the import dialog's preview). */
+      dryRun: z.boolean().optional(),
+    }),
   ),
+  /** The native open dialog for a Nomad job file (.nomad, .hcl, .json); main reads it. Null when cancelled. */
+  pickJobFile: invoke<PickedJobFile | null>()(none),
   /**
    * The VM as a Nomad job (HCL2 or API JSON) that runs it on a current Nomad. `artifactUrl`: where Nomad fetches
    * the image. `save`: also ask for a file with the native save dialog and write it (`savedTo`, null if cancelled).
@@ -166,8 +198,9 @@ export const invokeContract = {
   ),
   /**
    * Runs the VM on a Nomad cluster: exports it as a job, registers it (POST /v1/jobs) and follows the evaluation
-   * and allocation until the task runs or fails (progress via `nomadSubmit`). Unset target fields come from
-   * NOMAD_ADDR / NOMAD_TOKEN / NOMAD_NAMESPACE / NOMAD_REGION as the nomad CLI reads them. The token is never stored.
+   * and allocation until the task runs or fails (progress via `nomadSubmit`). Unset target fields come from the
+   * saved Nomad settings (the saved token too), then NOMAD_ADDR / NOMAD_TOKEN / NOMAD_NAMESPACE / NOMAD_REGION
+   * as the nomad CLI reads them. A token given here is used for this submission only (save it with setNomadSettings).
    */
   submitJob: invoke<NomadSubmitResult>()(
     strictObject({
@@ -184,6 +217,13 @@ export const invokeContract = {
       detach: z.boolean().optional(),
     }),
   ),
+  /** The saved Nomad target and whether a token is saved (never the token). */
+  getNomadSettings: invoke<NomadSettingsView>()(none),
+  /**
+   * Saves the Nomad target. `token` is kept only sealed by the OS keyring (Electron safeStorage); where there is
+   * none it is not saved (`tokenStorage: 'unavailable'`). `forgetToken` removes a saved token.
+   */
+  setNomadSettings: invoke<NomadSettingsView>()(nomadSettingsRequestSchema),
   /** Builds the small demo Linux image (progress via `demoProgress`); resolves to the new VM's name. */
   buildDemoImage: invoke<{ name: string }>()(none),
 } as const;

@@ -1,8 +1,11 @@
 // What the supervisor reports about VMs: states, exit records, events, stats. Shared by CLI, IPC and UI.
 import type { PortForward } from './plan';
 
-/** Lifecycle state of a VM. */
-export type VmState = 'starting' | 'running' | 'paused' | 'stopping' | 'exited' | 'crashed' | 'lost';
+/**
+ * Lifecycle state of a VM. `defined`: a task file with no run record yet (never started); the supervisor
+ * never reports it, the app and `vmdesk ls` do for task files in $VMDESK_HOME/tasks.
+ */
+export type VmState = 'defined' | 'starting' | 'running' | 'paused' | 'stopping' | 'exited' | 'crashed' | 'lost';
 
 /** Which step of the stop ladder ended the VM. */
 export type StopStep = 'powerdown' | 'quit' | 'sigterm' | 'sigkill' | 'already-exited';

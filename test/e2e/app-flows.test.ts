@@ -64,6 +64,11 @@ describe('the app, end to end', () => {
     await page.getByTestId('vm-view').waitFor();
     const saved = await h.invoke('getTask', { name: 'guest' });
     expect(saved).toMatchObject({ ok: true, value: { name: 'guest', config: { image_path: image, port_map: { http: 80 } }, ports: { http: 0 } } });
+    // Defined but never started: its own state, not "stopped" (which would claim it ran and exited).
+    expect(await page.locator('.vm-head [data-testid=state-badge]').getAttribute('data-state')).toBe('defined');
+    expect(await page.locator('.vm-head [data-testid=state-badge]').textContent()).toBe('defined');
+    await page.getByTestId('never-started').waitFor();
+    expect(await h.invoke('inspectVm', { name: 'guest' })).toMatchObject({ ok: true, value: { state: 'defined' } });
   });
 
   it('starts it and shows the guest console up to the ready marker', async () => {

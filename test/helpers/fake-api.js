@@ -103,7 +103,7 @@
       }
       state.tasks.set(task.name, clone(task));
       const prev = state.vms.get(task.name);
-      setVm({ ...(prev || { state: 'exited', agent: 'unknown' }), name: task.name, ports: v.ports, disposable: Boolean(task.disposable), taskFile: `/home/dev/.vmdesk/vms/${task.name}/task.json` });
+      setVm({ ...(prev || { state: 'defined', agent: 'unknown' }), name: task.name, ports: v.ports, disposable: Boolean(task.disposable), taskFile: `/home/dev/.vmdesk/vms/${task.name}/task.json` });
       return ok({ name: task.name, taskFile: `/home/dev/.vmdesk/vms/${task.name}/task.json` });
     },
     startVm: async ({ name }) => {
@@ -139,7 +139,7 @@
     duplicateVm: ({ name, newName }) => {
       if (state.vms.has(newName)) return fail('VM_EXISTS', `a VM named "${newName}" already exists`);
       state.tasks.set(newName, { ...clone(state.tasks.get(name)), name: newName });
-      setVm({ ...clone(state.vms.get(name)), name: newName, state: 'exited', lastExit: undefined });
+      setVm({ ...clone(state.vms.get(name)), name: newName, state: 'defined', lastExit: undefined });
       return ok({ name: newName });
     },
     deleteVm: ({ name }) => {
@@ -194,6 +194,19 @@
         },
       ),
     openForwardedPort: () => ok(undefined),
+    // Nomad: canned answers (the real import, export and submit are tested with the app harness).
+    pickJobFile: () => ok(cfg.pickJobFile === undefined ? null : cfg.pickJobFile),
+    importJob: ({ dryRun }) => ok({ ...(cfg.importResult || { ok: false, vms: [], found: [], diagnostics: [{ severity: 'error', kind: 'syntax', message: 'fake: no importResult configured' }] }), ...(dryRun ? { vms: [] } : {}) }),
+    exportJob: ({ name, format }) => ok({ text: format === 'hcl' ? `job "${name}" {}\n` : JSON.stringify({ Job: { ID: name } }), format, notes: [] }),
+    getNomadSettings: () => ok(state.nomad || { address: '', namespace: '', region: '', tokenSaved: false, tokenStorage: 'unavailable' }),
+    setNomadSettings: ({ address, namespace, region }) => {
+      state.nomad = { address, namespace, region, tokenSaved: false, tokenStorage: 'unavailable' };
+      return ok(state.nomad);
+    },
+    submitJob: async ({ name }) => {
+      emit('nomadSubmit', { name, event: { kind: 'registered', jobId: name, evalId: 'fake-eval', warnings: '' } });
+      return ok({ jobId: name, evalId: 'fake-eval', outcome: 'registered' });
+    },
     buildDemoImage: async () => {
       const steps = ['Copying the kernel', 'Building the initramfs', 'Writing the boot disk', 'Installing the boot loader'];
       for (let i = 0; i < steps.length; i++) {
@@ -202,7 +215,7 @@
       }
       emit('demoProgress', { step: 'Done', done: steps.length, total: steps.length });
       state.tasks.set('demo', { name: 'demo', config: { image_path: 'demo.img', graceful_shutdown: true }, resources: { memory: 128 } });
-      setVm({ name: 'demo', state: 'exited', ports: [], agent: 'unknown', disposable: false });
+      setVm({ name: 'demo', state: 'defined', ports: [], agent: 'unknown', disposable: false });
       return ok({ name: 'demo' });
     },
   };

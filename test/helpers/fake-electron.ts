@@ -31,6 +31,10 @@ export interface FakeControl {
   quitCompleted: boolean;
   /** Set by app.exit(code). */
   exitCode?: number;
+  /** What the FAKE safeStorage.isEncryptionAvailable() answers (default false, as on a box without a keyring). */
+  encryptionAvailable: boolean;
+  /** What the FAKE safeStorage.getSelectedStorageBackend() answers. */
+  storageBackend: string;
 }
 
 function defaultControl(): FakeControl {
@@ -42,6 +46,8 @@ function defaultControl(): FakeControl {
     messageBoxes: [],
     openedExternally: [],
     quitCompleted: false,
+    encryptionAvailable: false,
+    storageBackend: 'gnome_libsecret',
   };
 }
 
@@ -312,14 +318,27 @@ export const shell = {
   },
 };
 
-/** safeStorage: not available (as on a Linux box without a keyring). */
+/** The FAKE safeStorage's marker: its "ciphertext" starts with these bytes (so tests can tell it was sealed). */
+export const FAKE_SEAL_MAGIC = 'FAKE-SAFESTORAGE-v1:';
+const fakeSealKey = 0x5a;
+
+/**
+ * FAKE safeStorage: not Electron's keyring. Availability comes from fakeControl.encryptionAvailable (default
+ * false). "Encryption" is a reversible XOR behind a marker: enough to prove the code stores what
+ * encryptString returned and never the plain text; it protects nothing.
+ */
 export const safeStorage = {
-  isEncryptionAvailable: () => false,
-  encryptString: (_s: string): Buffer => {
-    throw new Error('fake safeStorage: encryption is not available');
+  isEncryptionAvailable: () => fakeControl.encryptionAvailable,
+  getSelectedStorageBackend: () => fakeControl.storageBackend,
+  encryptString: (s: string): Buffer => {
+    if (!fakeControl.encryptionAvailable) throw new Error('fake safeStorage: encryption is not available');
+    const body = Buffer.from(s, 'utf8').map((b) => b ^ fakeSealKey);
+    return Buffer.concat([Buffer.from(FAKE_SEAL_MAGIC), body]);
   },
-  decryptString: (_b: Buffer): string => {
-    throw new Error('fake safeStorage: encryption is not available');
+  decryptString: (b: Buffer): string => {
+    if (!fakeControl.encryptionAvailable) throw new Error('fake safeStorage: encryption is not available');
+    if (!b.subarray(0, FAKE_SEAL_MAGIC.length).equals(Buffer.from(FAKE_SEAL_MAGIC))) throw new Error('fake safeStorage: not sealed by this fake');
+    return Buffer.from(b.subarray(FAKE_SEAL_MAGIC.length).map((x) => x ^ fakeSealKey)).toString('utf8');
   },
 };
 

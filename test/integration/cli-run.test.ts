@@ -1,5 +1,6 @@
 // `vmdesk run` in the foreground: the console streams to stdout, `vmdesk logs -f` follows the same bytes
 // from another process, and Ctrl-C (SIGINT) stops the VM through the ladder; both commands then exit.
+// On a terminal (a real pty made by util-linux `script`), keys reach the guest's shell and Ctrl-] stops it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { killTracked, pidsMentioning, trackDir, trackPid } from '../helpers/cleanup';
 import { json, vmdesk } from '../helpers/cli';
 import { makeCliHome, writeGuestTask } from '../helpers/cli-home';
-import { guestDisk } from '../helpers/guest';
+import { guestDisk, guestMarkers } from '../helpers/guest';
 import type { TempHome } from '../helpers/temp-home';
 import { waitFor } from '../helpers/wait-for';
 import type { VmInfo } from '../../src/shared/vm';
@@ -29,8 +30,12 @@ afterAll(() => {
   t?.remove();
 });
 
-function start(args: string[]) {
-  const p = spawn(process.execPath, [bin, ...args], { env: t.env, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(args: string[], opts: { tty?: boolean } = {}) {
+  // `script -qfec CMD /dev/null` runs CMD on a fresh pty and copies our stdin to it: a real terminal.
+  const quoted = [process.execPath, bin, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+  const p = opts.tty
+    ? spawn('script', ['-qfec', quoted, '/dev/null'], { env: t.env, stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn(process.execPath, [bin, ...args], { env: t.env, stdio: ['ignore', 'pipe', 'pipe'] });
   procs.push(p);
   const io = { out: '', err: '', code: undefined as number | null | undefined };
   p.stdout!.on('data', (d: Buffer) => (io.out += d.toString()));
@@ -66,5 +71,28 @@ describe('vmdesk run', () => {
     expect(follow.io.out).toBe(log);
     // run printed the console from this start on: the same bytes as the log (a fresh VM: all of it).
     expect(log.startsWith(run.io.out.slice(0, 200))).toBe(true);
+  });
+
+  it('on a terminal, keys go to the guest (Ctrl-C included) and Ctrl-] stops the VM gracefully', async () => {
+    const task = writeGuestTask(t, 'keys', guestDisk, { kill_timeout: '2s' });
+    const run = start(['run', task], { tty: true });
+    await waitFor('run to say Ctrl-] stops it', () => /keys running \(pid \d+\).*Ctrl-\] stops it/.test(run.io.out), 120_000, 200);
+    const vm = json<{ vm: VmInfo }>(await vmdesk(['inspect', 'keys', '--json'], t.env)).vm;
+    trackPid(vm.pid);
+    await waitFor('the guest to be ready', () => run.io.out.includes(guestMarkers().ready), 240_000, 200);
+    // The guest's shell gets the line (Enter is CR on a raw terminal) and runs it: 6*7 is computed in the guest.
+    await waitFor('the guest shell to run typed input', () => {
+      run.p.stdin!.write('echo vmdesk-in-$((6*7))\r');
+      return run.io.out.includes('vmdesk-in-42');
+    }, 120_000, 3_000);
+    // Ctrl-C is a key for the guest here, not a stop: the VM keeps running.
+    run.p.stdin!.write('\x03');
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(json<{ vm: VmInfo }>(await vmdesk(['inspect', 'keys', '--json'], t.env)).vm.state).toBe('running');
+    run.p.stdin!.write('\x1d');
+    await waitFor('run to exit', () => run.io.code !== undefined, 120_000, 200);
+    expect(run.io.code).toBe(0);
+    expect(run.io.out).toMatch(/stopped by (powerdown|quit)/);
+    expect(pidsMentioning(vm.uuid!)).toEqual([]);
   });
 });

@@ -39,7 +39,10 @@ const samples: Record<InvokeName, Record<string, unknown> | undefined> = {
   doctor: undefined,
   openForwardedPort: { name: 'web', label: 'http' },
   buildDemoImage: undefined,
-  importJob: { text: 'job "web" {}', only: 'web' },
+  importJob: { text: 'job "web" {}', only: 'web', tasks: ['g/web', 'db'], dryRun: true },
+  pickJobFile: undefined,
+  getNomadSettings: undefined,
+  setNomadSettings: { address: 'http://127.0.0.1:4646', namespace: 'default', region: 'global', token: 'secret', forgetToken: false },
   exportJob: { name: 'web', format: 'hcl', artifactUrl: 'https://example.test/web.qcow2', save: false },
   submitJob: { name: 'web', address: 'http://127.0.0.1:4646', namespace: 'default', region: 'global', detach: true },
 };
@@ -124,6 +127,28 @@ describe('IPC: every contract channel refuses hostile calls before its handler',
       const r = await call(name, value);
       expect(r, what).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/plain JSON|takes no arguments/) } });
     }
+    expect(calls).toEqual([]);
+  });
+
+  it('importJob and setNomadSettings: hostile values inside the fields are refused', async () => {
+    const imports = [
+      { text: 'job "web" {}', tasks: [] },
+      { text: 'job "web" {}', tasks: Array.from({ length: 65 }, (_, i) => `t${i}`) },
+      { text: 'job "web" {}', tasks: [42] },
+      { text: 'job "web" {}', tasks: ['x'.repeat(201)] },
+      { text: 'job "web" {}', tasks: 'web' },
+      { text: '' },
+    ];
+    for (const bad of imports) expect(await call('importJob', bad), JSON.stringify(bad).slice(0, 80)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    const target = { address: 'http://127.0.0.1:4646', namespace: '', region: '' };
+    const settings = [
+      { ...target, token: '' },
+      { ...target, token: 'x'.repeat(4097) },
+      { ...target, address: 'x'.repeat(2049) },
+      { address: 'http://127.0.0.1:4646', namespace: '' },
+      { ...target, forgetToken: 'yes' },
+    ];
+    for (const bad of settings) expect(await call('setNomadSettings', bad), JSON.stringify(bad).slice(0, 80)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     expect(calls).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 // `vmdesk events NAME [--json]`: the VM's timeline (lifecycle, QMP events, stop steps, agent, errors).
 import { formatTable } from '../format';
-import { oneName, parseCli, printJson, reportError, withSupervisor } from '../context';
+import { parseVmArgs, printJson, reporting, withSupervisor } from '../context';
 import type { Command } from '../command';
 
 /** The `events` command. */
@@ -9,16 +9,12 @@ export const eventsCommand: Command = {
   summary: "Show a VM's timeline: lifecycle steps, QMP events, stop-ladder steps, agent status, errors",
   usage: 'vmdesk events NAME [--json]',
   async run(args, io) {
-    const { values, positionals } = parseCli(args, { json: { type: 'boolean' } });
-    const json = values.json === true;
-    const name = oneName(positionals);
-    try {
+    const { name, json } = parseVmArgs(args, {});
+    return reporting(io, 'events', json, async () => {
       const events = await withSupervisor((sup) => sup.events(name));
       if (json) printJson(io, { name, events });
       else io.out(formatTable(['TIME', 'KIND', 'TYPE', 'MESSAGE'], events.map((e) => [e.at, e.kind, e.type, e.message])));
       return 0;
-    } catch (err) {
-      return reportError(io, 'events', err, json);
-    }
+    });
   },
 };

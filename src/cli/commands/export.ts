@@ -1,11 +1,11 @@
 // `vmdesk export NAME|TASKFILE`: the VM as a Nomad job (HCL2 or API JSON) that runs it on a current Nomad.
 import { writeFile, rename } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { exportJob, toApiJson, toHcl } from '../../main/nomad/export-job';
 import { resolveTask } from '../../main/nomad/resolve-task';
 import { vmdeskHome } from '../../main/store/paths';
 import { UsageError, type Command } from '../command';
+import { onePositional, parseCli } from '../context';
 
 /** `vmdesk export`. */
 export const exportCommand: Command = {
@@ -13,23 +13,13 @@ export const exportCommand: Command = {
   summary: 'Write a VM (by name or task file) as a Nomad job, HCL2 or API JSON',
   usage: 'vmdesk export NAME|TASKFILE [--format hcl|json] [--out FILE] [--artifact URL]',
   async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: { format: { type: 'string', default: 'hcl' }, out: { type: 'string' }, artifact: { type: 'string' } },
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    const { values, positionals } = parsed;
-    if (positionals.length !== 1) throw new UsageError('give exactly one NAME or TASKFILE');
+    const { values, positionals } = parseCli(args, { format: { type: 'string', default: 'hcl' }, out: { type: 'string' }, artifact: { type: 'string' } });
+    const target = onePositional(positionals, 'NAME or TASKFILE');
     if (values.format !== 'hcl' && values.format !== 'json') throw new UsageError(`--format must be hcl or json, not "${values.format}"`);
     if (values.artifact !== undefined && !/^[a-z][a-z0-9+.-]*::?\S+$/i.test(values.artifact)) {
       throw new UsageError(`--artifact must be a URL Nomad's artifact downloader understands (https://..., s3::..., git::...), not "${values.artifact}"`);
     }
-    const { task, taskFile } = await resolveTask(positionals[0]!, { home: vmdeskHome() });
+    const { task, taskFile } = await resolveTask(target, { home: vmdeskHome() });
     const job = exportJob(task, values.artifact ? { artifactUrl: values.artifact } : {});
     const text =
       values.format === 'hcl'

@@ -1,14 +1,14 @@
 // `vmdesk import JOBFILE`: one vmdesk task file per qemu task of a Nomad job (HCL2 or API JSON).
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { TASK_FILE_MAX_BYTES } from '../../shared/limits';
 import { formatDiagnostic } from '../../main/nomad/diagnostics';
 import { loadDriverConfig } from '../../main/store/settings-file';
 import { importJobText } from '../../main/nomad/import-job';
 import { writeAllOrNothing } from '../../main/nomad/write-tasks';
 import { vmdeskHome } from '../../main/store/paths';
-import { UsageError, type Command } from '../command';
+import type { Command } from '../command';
+import { onePositional, parseCli } from '../context';
 
 /** `vmdesk import`. */
 export const importCommand: Command = {
@@ -16,25 +16,14 @@ export const importCommand: Command = {
   summary: 'Import the qemu tasks of a Nomad job (HCL2 or API JSON) as vmdesk task files',
   usage: 'vmdesk import JOBFILE [--task NAME] [--out DIR] [--force] [--json] [--driver-config FILE]',
   async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          task: { type: 'string' },
-          out: { type: 'string' },
-          force: { type: 'boolean' },
-          json: { type: 'boolean' },
-          'driver-config': { type: 'string' },
-        },
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    const { values, positionals } = parsed;
-    if (positionals.length !== 1) throw new UsageError('give exactly one JOBFILE');
-    const jobFile = positionals[0]!;
+    const { values, positionals } = parseCli(args, {
+      task: { type: 'string' },
+      out: { type: 'string' },
+      force: { type: 'boolean' },
+      json: { type: 'boolean' },
+      'driver-config': { type: 'string' },
+    });
+    const jobFile = onePositional(positionals, 'JOBFILE');
     let text: string;
     try {
       const buf = await readFile(jobFile);

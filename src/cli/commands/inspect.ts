@@ -1,7 +1,11 @@
-// `vmdesk inspect NAME [--json]`: state, pid, uuid, uptime, ports, guest agent, last exit.
+// `vmdesk inspect NAME [--json]`: state, pid, uuid, uptime, ports, guest agent, last exit (or `defined` for an
+// app task file that never ran).
 import { formatInspect } from '../format';
-import { oneName, parseCli, printJson, reportError, withSupervisor } from '../context';
+import { parseVmArgs, printJson, reporting, withSupervisor } from '../context';
 import type { Command } from '../command';
+import { VmdeskError } from '../../shared/errors';
+import { definedVm } from '../../main/app/vm-list';
+import { vmdeskHome } from '../../main/store/paths';
 
 /** The `inspect` command. */
 export const inspectCommand: Command = {
@@ -9,16 +13,19 @@ export const inspectCommand: Command = {
   summary: 'Show one VM: state, pid, uuid, uptime, ports, guest agent, last exit',
   usage: 'vmdesk inspect NAME [--json]',
   async run(args, io) {
-    const { values, positionals } = parseCli(args, { json: { type: 'boolean' } });
-    const json = values.json === true;
-    const name = oneName(positionals);
-    try {
-      const vm = await withSupervisor((sup) => sup.inspect(name));
+    const { name, json } = parseVmArgs(args, {});
+    return reporting(io, 'inspect', json, async () => {
+      const vm = await withSupervisor((sup) =>
+        sup.inspect(name).catch(async (err: unknown) => {
+          // A VM made or imported in the app that never ran: its task file, state `defined` (as `ls` shows it).
+          const defined = err instanceof VmdeskError && err.code === 'VM_NOT_FOUND' ? await definedVm(vmdeskHome(), name) : undefined;
+          if (!defined) throw err;
+          return defined;
+        }),
+      );
       if (json) printJson(io, { vm });
       else io.out(formatInspect(vm));
       return 0;
-    } catch (err) {
-      return reportError(io, 'inspect', err, json);
-    }
+    });
   },
 };

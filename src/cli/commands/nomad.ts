@@ -1,11 +1,11 @@
 // `vmdesk nomad submit NAME|TASKFILE`: run a VM on a Nomad cluster and follow it until it runs or fails.
-import { parseArgs } from 'node:util';
 import { parseDuration } from '../../shared/duration';
 import { resolveNomadTarget } from '../../main/nomad/nomad-target';
 import { resolveTask } from '../../main/nomad/resolve-task';
 import { NomadRequestError, submitTask, type SubmitEvent } from '../../main/nomad/submit';
 import { vmdeskHome } from '../../main/store/paths';
 import { UsageError, type CliIo, type Command } from '../command';
+import { onePositional, parseCli } from '../context';
 
 const USAGE =
   'vmdesk nomad submit NAME|TASKFILE [--address URL] [--token TOKEN] [--namespace NS] [--region R] [--artifact URL] [--timeout 5m] [--detach] [--json]\n' +
@@ -29,27 +29,17 @@ function describe(e: SubmitEvent): string {
 }
 
 async function submit(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        address: { type: 'string' },
-        token: { type: 'string' },
-        namespace: { type: 'string' },
-        region: { type: 'string' },
-        artifact: { type: 'string' },
-        timeout: { type: 'string' },
-        detach: { type: 'boolean' },
-        json: { type: 'boolean' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1) throw new UsageError('give exactly one NAME or TASKFILE');
+  const { values, positionals } = parseCli(args, {
+    address: { type: 'string' },
+    token: { type: 'string' },
+    namespace: { type: 'string' },
+    region: { type: 'string' },
+    artifact: { type: 'string' },
+    timeout: { type: 'string' },
+    detach: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  const taskRef = onePositional(positionals, 'NAME or TASKFILE');
   const timeoutMs = values.timeout === undefined ? undefined : parseDuration(values.timeout);
   if (values.timeout !== undefined && (timeoutMs === undefined || timeoutMs <= 0)) throw new UsageError(`--timeout must be a duration such as 5m, not "${values.timeout}"`);
   const target = resolveNomadTarget({
@@ -58,7 +48,7 @@ async function submit(args: string[], io: CliIo): Promise<number> {
     ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
     ...(values.region !== undefined ? { region: values.region } : {}),
   });
-  const { task } = await resolveTask(positionals[0]!, { home: vmdeskHome() });
+  const { task } = await resolveTask(taskRef, { home: vmdeskHome() });
   const events: SubmitEvent[] = [];
   try {
     const result = await submitTask(task, target, {

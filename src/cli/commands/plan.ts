@@ -1,11 +1,11 @@
 // `vmdesk plan TASKFILE [--json] [--driver-config FILE]`: validate a task and print the exact QEMU argv.
 // Nothing is started, nothing is written.
-import { parseArgs } from 'node:util';
 import { toErrorData, VmdeskError } from '../../shared/errors';
 import { planTaskFile } from '../../main/driver/prepare';
 import { loadDriverConfig } from '../../main/store/settings-file';
 import { vmdeskHome } from '../../main/store/paths';
 import { UsageError, type Command } from '../command';
+import { parseCli } from '../context';
 
 /** The `plan` command. */
 export const planCommand: Command = {
@@ -13,7 +13,7 @@ export const planCommand: Command = {
   summary: 'Validate a task file and print the exact QEMU command line (starts nothing)',
   usage: 'vmdesk plan TASKFILE [--json] [--driver-config FILE]',
   async run(args, io) {
-    const { values, positionals } = parseCli(args);
+    const { values, positionals } = parseCli(args, { json: { type: 'boolean' }, 'driver-config': { type: 'string' } });
     const json = values.json === true;
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give a task file' : 'give exactly one task file');
     try {
@@ -37,15 +37,3 @@ export const planCommand: Command = {
     }
   },
 };
-
-function parseCli(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: { json: { type: 'boolean' }, 'driver-config': { type: 'string' } },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}

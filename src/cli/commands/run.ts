@@ -1,20 +1,23 @@
-// `vmdesk run TASKFILE`: start a VM in the foreground: its console on the terminal, Ctrl-C stops it gracefully.
+// `vmdesk run TASKFILE`: start a VM in the foreground: its console on the terminal, the keyboard to the guest,
+// Ctrl-] (or Ctrl-C when stdin is not a terminal) stops it gracefully.
 import { statSync } from 'node:fs';
 import { formatPorts } from '../format';
 import { openSupervisor, parseCli, reportError } from '../context';
+import { forwardStdin } from '../console-input';
 import { UsageError, type Command } from '../command';
 
 /** The `run` command. */
 export const runCommand: Command = {
   name: 'run',
-  summary: 'Run a VM in the foreground: serial console to the terminal; Ctrl-C stops it gracefully',
-  usage: 'vmdesk run TASKFILE [--driver-config FILE]',
+  summary: 'Run a VM in the foreground: serial console on the terminal, keyboard to the guest; Ctrl-] stops it gracefully',
+  usage: 'vmdesk run TASKFILE [--no-input] [--driver-config FILE]\n  (on a terminal, keys go to the guest and Ctrl-] stops the VM; piped stdin is sent to the guest; --no-input sends nothing)',
   async run(args, io) {
-    const { values, positionals } = parseCli(args, { 'driver-config': { type: 'string' } });
+    const { values, positionals } = parseCli(args, { 'driver-config': { type: 'string' }, 'no-input': { type: 'boolean' } });
     if (positionals.length !== 1) throw new UsageError('give exactly one task file');
     const sup = openSupervisor({ driverConfigFile: values['driver-config'] });
     let unsubscribe: (() => void) | undefined;
     let onSigint: (() => void) | undefined;
+    let stopInput: (() => void) | undefined;
     try {
       const plan = await sup.plan({ taskFile: positionals[0]! });
       let from = 0;
@@ -24,7 +27,9 @@ export const runCommand: Command = {
         from = 0;
       }
       const vm = await sup.start({ taskFile: positionals[0]! });
-      io.err(`vmdesk: ${vm.name} running (pid ${vm.pid}); ports: ${formatPorts(vm.ports)}; Ctrl-C stops it\n`);
+      const keyboard = values['no-input'] !== true;
+      const stopKey = keyboard && process.stdin.isTTY ? 'Ctrl-]' : 'Ctrl-C';
+      io.err(`vmdesk: ${vm.name} running (pid ${vm.pid}); ports: ${formatPorts(vm.ports)}; ${stopKey} stops it\n`);
       unsubscribe = sup.subscribeConsole(vm.name, (chunk) => io.out(Buffer.from(chunk).toString('utf8')), { fromOffset: from });
       let stopping = false;
       onSigint = () => {
@@ -40,6 +45,13 @@ export const runCommand: Command = {
         );
       };
       process.on('SIGINT', onSigint);
+      if (keyboard) {
+        stopInput = forwardStdin(
+          (data) => sup.writeConsole(vm.name, data),
+          onSigint,
+          (err) => io.err(`vmdesk: console input: ${err.message}\n`),
+        );
+      }
       const exit = await sup.wait(vm.name);
       await new Promise((r) => setTimeout(r, 300)); // let the follower flush the last console bytes
       io.err(`vmdesk: ${vm.name} ${exit.summary}\n`);
@@ -48,6 +60,7 @@ export const runCommand: Command = {
     } catch (err) {
       return reportError(io, 'run', err, false);
     } finally {
+      stopInput?.();
       if (onSigint) process.off('SIGINT', onSigint);
       unsubscribe?.();
       await sup.close();

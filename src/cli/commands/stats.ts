@@ -2,7 +2,7 @@
 import { VmdeskError } from '../../shared/errors';
 import { sampleOnce } from '../../main/supervisor/stats';
 import { formatBytes, formatTable } from '../format';
-import { oneName, parseCli, printJson, reportError, withSupervisor } from '../context';
+import { parseVmArgs, printJson, reporting, withSupervisor } from '../context';
 import type { Command } from '../command';
 
 /** The `stats` command. */
@@ -11,10 +11,8 @@ export const statsCommand: Command = {
   summary: "Show CPU % and memory (RSS) of a VM's QEMU process, measured over one second",
   usage: 'vmdesk stats NAME [--json]',
   async run(args, io) {
-    const { values, positionals } = parseCli(args, { json: { type: 'boolean' } });
-    const json = values.json === true;
-    const name = oneName(positionals);
-    try {
+    const { name, json } = parseVmArgs(args, {});
+    return reporting(io, 'stats', json, async () => {
       const vm = await withSupervisor((sup) => sup.inspect(name));
       if (!vm.pid || !['running', 'paused', 'starting', 'stopping'].includes(vm.state)) throw new VmdeskError('VM_NOT_RUNNING', `${name} is ${vm.state}: no QEMU process to measure`);
       const sample = await sampleOnce(vm.pid, 1_000);
@@ -22,8 +20,6 @@ export const statsCommand: Command = {
       if (json) printJson(io, { name, pid: vm.pid, sample });
       else io.out(formatTable(['NAME', 'PID', 'CPU %', 'RSS'], [[name, String(vm.pid), sample.cpuPercent.toFixed(1), formatBytes(sample.rssBytes)]]));
       return 0;
-    } catch (err) {
-      return reportError(io, 'stats', err, json);
-    }
+    });
   },
 };

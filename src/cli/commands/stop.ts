@@ -1,7 +1,7 @@
 // `vmdesk stop NAME [--timeout D] [--force] [--json]`: the graceful stop ladder (or SIGKILL with --force).
 import { parseDuration } from '../../shared/duration';
 import { KILL_TIMEOUT_MAX_MS } from '../../shared/limits';
-import { oneName, parseCli, printJson, reportError, withSupervisor } from '../context';
+import { parseVmArgs, printJson, reporting, withSupervisor } from '../context';
 import { UsageError, type Command } from '../command';
 
 /** The `stop` command. */
@@ -10,21 +10,17 @@ export const stopCommand: Command = {
   summary: 'Stop a VM: ACPI power-down, then QMP quit, SIGTERM, SIGKILL, each bounded by the timeout',
   usage: 'vmdesk stop NAME [--timeout DURATION] [--force] [--json]',
   async run(args, io) {
-    const { values, positionals } = parseCli(args, { json: { type: 'boolean' }, force: { type: 'boolean' }, timeout: { type: 'string' } });
-    const json = values.json === true;
-    const name = oneName(positionals);
+    const { name, values, json } = parseVmArgs(args, { force: { type: 'boolean' }, timeout: { type: 'string' } });
     let timeoutMs: number | undefined;
     if (values.timeout !== undefined) {
       timeoutMs = parseDuration(values.timeout);
       if (timeoutMs === undefined || timeoutMs > KILL_TIMEOUT_MAX_MS) throw new UsageError(`--timeout: "${values.timeout}" is not a duration such as 30s or 1m (at most 1h)`);
     }
-    try {
+    return reporting(io, 'stop', json, async () => {
       const r = await withSupervisor((sup) => sup.stop(name, { force: values.force === true, ...(timeoutMs !== undefined ? { timeoutMs } : {}) }));
       if (json) printJson(io, { name: r.name, step: r.step, durationMs: r.durationMs, vm: r.info });
       else io.out(r.step === 'already-exited' ? `${name} was not running\n` : `stopped ${name} by ${r.step} in ${(r.durationMs / 1000).toFixed(1)}s: ${r.info.lastExit?.summary ?? ''}\n`);
       return 0;
-    } catch (err) {
-      return reportError(io, 'stop', err, json);
-    }
+    });
   },
 };

@@ -25,6 +25,16 @@ const storeSchema = {
       theme: { enum: ['system', 'light', 'dark'] },
     },
   },
+  // The app's Nomad target; `token_sealed` is the ACL token sealed by safeStorage, never the token itself.
+  nomad: {
+    type: 'object',
+    properties: {
+      address: { type: 'string' },
+      namespace: { type: 'string' },
+      region: { type: 'string' },
+      token_sealed: { type: 'string' },
+    },
+  },
 } as const;
 
 /** Opens (creating with defaults, migrating if older: versions are app.getVersion()) the settings file in `home`. */
@@ -49,6 +59,11 @@ export function createElectronSettingsStore(home: string): SettingsStore {
     set(next: Settings): void {
       store.set('driver', next.driver);
       store.set('preferences', next.preferences);
+    },
+    getSection: (key) => store.get(key),
+    setSection(key, value): void {
+      if (value === undefined) store.delete(key);
+      else store.set(key, value);
     },
   };
 }

@@ -2,17 +2,16 @@
 // task files and the settings store. No Electron here (native dialogs and the browser are injected), so the
 // whole table runs under plain Node: unit tests, and the browser harness that drives the renderer.
 import { mkdirSync } from 'node:fs';
-import { open, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { open, realpath, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { buildDemoImage, demoTask } from '../demo/demo-image';
 import type { Handlers } from '../ipc/dispatch';
 import type { SupervisorApi } from '../supervisor/api';
-import type { ExportJobResult, ImportDiagnostic, LogPage, ValidationResult } from '../../shared/ipc-contract';
-import { exportJob as exportNomadJob, toApiJson, toHcl } from '../nomad/export-job';
-import { resolveNomadTarget } from '../nomad/nomad-target';
-import { submitTask } from '../nomad/submit';
-import { importJobText } from '../nomad/import-job';
+import type { LogPage, ValidationResult } from '../../shared/ipc-contract';
 import { writeAllOrNothing } from '../nomad/write-tasks';
+import { createNomadHandlers } from './nomad-services';
+import { createNomadSettings } from './nomad-settings';
+import { noVault, type TokenVault } from './token-vault';
 import { parseSettings, type Settings } from '../../shared/settings';
 import { parseTask, type TaskFile } from '../../shared/task';
 import { toErrorData, VmdeskError } from '../../shared/errors';
@@ -22,7 +21,8 @@ import type { AppEventSink } from './app-events';
 import type { SettingsStore } from './settings-store';
 import { forwardedPortUrl, isForwardedPortUrl } from './forwarded-port';
 import { inspectImageForForm, runDoctor, validateTaskForForm } from './driver-adapter';
-import { findTaskFile, listTaskNames, moveOwnDirTask, ownDirTaskFilePath, readTaskJson, removeTaskFile, taskExists, tasksDir, writeTaskJson } from './task-store';
+import { definedVm, listWithDefinitions } from './vm-list';
+import { findTaskFile, moveOwnDirTask, ownDirTaskFilePath, readTaskJson, removeTaskFile, taskExists, tasksDir, writeTaskJson } from './task-store';
 
 /** What the services need from the outside; Electron-specific parts are injected by src/main/index.ts. */
 export interface AppDeps {
@@ -33,8 +33,12 @@ export interface AppDeps {
   settings: SettingsStore;
   /** The native open-file dialog; null when cancelled. */
   showOpenImageDialog(): Promise<string | null>;
+  /** The native open-file dialog for a Nomad job file; null when cancelled. */
+  showOpenJobDialog(): Promise<string | null>;
   /** The native save-file dialog; null when cancelled. */
   showSaveDialog(defaultName: string): Promise<string | null>;
+  /** Seals the saved Nomad token (Electron safeStorage in the app); absent: tokens are never saved. */
+  tokenVault?: TokenVault;
   /** Opens a URL in the system browser (called only with checked forwarded-port URLs). */
   openExternal(url: string): Promise<void>;
 }
@@ -72,28 +76,6 @@ async function fileSize(path: string): Promise<number> {
   } catch {
     return 0;
   }
-}
-
-/** A VM known only by its task file (never started): reported as exited with no exit record. */
-function definedOnlyInfo(name: string, taskFile: string, task: unknown): VmInfo {
-  const parsed = parseTask(task);
-  const ports = parsed.ok
-    ? Object.entries(parsed.task.config.port_map).map(([label, guest]) => ({
-        label,
-        guest,
-        host: parsed.task.ports[label] ?? 0,
-        bind: '',
-        protocols: ['tcp', 'udp'] as Array<'tcp' | 'udp'>,
-      }))
-    : [];
-  return {
-    name,
-    state: 'exited',
-    ports,
-    agent: parsed.ok && parsed.task.config.guest_agent ? 'unknown' : 'disabled',
-    disposable: parsed.ok ? parsed.task.disposable : false,
-    taskFile,
-  };
 }
 
 /** Creates the services over the given dependencies and forwards supervisor notifications to subscribers. */
@@ -146,8 +128,8 @@ export function createAppServices(deps: AppDeps): AppServices {
   async function infoOf(name: string): Promise<VmInfo> {
     const info = await supervised(name);
     if (info) return info;
-    const file = await findTaskFile(home, name);
-    if (file) return definedOnlyInfo(name, file, await readTaskJson(file).catch(() => undefined));
+    const defined = await definedVm(home, name);
+    if (defined) return defined;
     throw new VmdeskError('VM_NOT_FOUND', `no VM named "${name}"; create it first (or check the name)`);
   }
 
@@ -175,16 +157,24 @@ export function createAppServices(deps: AppDeps): AppServices {
     emit('vmChanged', await infoOf(name));
   }
 
+  const nomad = createNomadHandlers({
+    home,
+    env,
+    driverConfig: () => currentSettings().driver,
+    nomadSettings: createNomadSettings(deps.settings, deps.tokenVault ?? noVault),
+    exists,
+    taskFileOf,
+    announce: emitDefinition,
+    emit,
+    showOpenJobDialog: deps.showOpenJobDialog,
+    showSaveDialog: deps.showSaveDialog,
+  });
+
   const handlers: Handlers = {
     async listVms() {
       const records = await supervisor.list();
       for (const r of records) known.set(r.name, r);
-      const byName = new Map(records.map((r) => [r.name, r]));
-      for (const name of await listTaskNames(home)) {
-        const file = byName.has(name) ? undefined : await findTaskFile(home, name);
-        if (file) byName.set(name, definedOnlyInfo(name, file, await readTaskJson(file).catch(() => undefined)));
-      }
-      return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+      return listWithDefinitions(records, home);
     },
 
     inspectVm: ({ name }) => infoOf(name),
@@ -394,74 +384,7 @@ export function createAppServices(deps: AppDeps): AppServices {
       await deps.openExternal(url);
     },
 
-    async importJob({ text, only }) {
-      const result = await importJobText(text, {
-        outDir: tasksDir(home),
-        driverConfig: currentSettings().driver,
-        home,
-        ...(only ? { only } : {}),
-      });
-      const clash = [];
-      for (const t of result.tasks) if (await exists(t.name)) clash.push(t.name);
-      const diagnostics: ImportDiagnostic[] = [...result.diagnostics];
-      for (const name of clash) {
-        diagnostics.push({ severity: 'error', kind: 'exists', message: `a VM named "${name}" already exists; rename or delete it first` });
-      }
-      const ok = result.ok && clash.length === 0;
-      if (ok) {
-        await writeAllOrNothing(result.tasks.map((t) => ({ path: t.taskFile, content: `${JSON.stringify(t.file, null, 2)}\n` })));
-        for (const t of result.tasks) await emitDefinition(t.name);
-      }
-      return {
-        ok,
-        ...(result.job ? { job: result.job } : {}),
-        vms: ok ? result.tasks.map((t) => t.name) : [],
-        diagnostics,
-      };
-    },
-
-    async exportJob({ name, format, artifactUrl, save }) {
-      const file = await taskFileOf(name);
-      const parsed = parseTask(await readTaskJson(file));
-      if (!parsed.ok) throw new VmdeskError('INVALID_TASK', `${file}: ${parsed.message}`, parsed.field);
-      const job = exportNomadJob(parsed.task, artifactUrl ? { artifactUrl } : {});
-      const text =
-        format === 'hcl'
-          ? toHcl(job, `Nomad job for vmdesk VM "${name}" (from ${file}), written by the vmdesk app.`)
-          : `${JSON.stringify(toApiJson(job), null, 2)}\n`;
-      const result: ExportJobResult = { text, format, notes: job.notes };
-      if (save) {
-        const target = await deps.showSaveDialog(`${name}.nomad.${format === 'hcl' ? 'hcl' : 'json'}`);
-        if (target) {
-          const temp = `${target}.tmp-${process.pid}`;
-          await writeFile(temp, text, { mode: 0o644 });
-          await rename(temp, target);
-        }
-        result.savedTo = target;
-      }
-      return result;
-    },
-
-    async submitJob({ name, address, token, namespace, region, artifactUrl, detach }) {
-      const file = await taskFileOf(name);
-      const parsed = parseTask(await readTaskJson(file));
-      if (!parsed.ok) throw new VmdeskError('INVALID_TASK', `${file}: ${parsed.message}`, parsed.field);
-      const target = resolveNomadTarget(
-        {
-          ...(address ? { address } : {}),
-          ...(token ? { token } : {}),
-          ...(namespace ? { namespace } : {}),
-          ...(region ? { region } : {}),
-        },
-        env,
-      );
-      // Nomad's own errors (NomadRequestError) are VmdeskErrors with code NOMAD_ERROR; the token is never in them.
-      return submitTask(parsed.task, target, {
-        onEvent: (event) => emit('nomadSubmit', { name, event }),
-        ...(artifactUrl ? { artifactUrl } : {}),
-        ...(detach ? { detach: true } : {}),
-      });
-    },
+    ...nomad,
 
     async buildDemoImage() {
       // The demo VM gets its own task directory (tasks/<name>/): its disk sits next to its task file.

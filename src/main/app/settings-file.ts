@@ -5,10 +5,12 @@ import { dirname } from 'node:path';
 import { parseSettings, type Settings } from '../../shared/settings';
 import { VmdeskError } from '../../shared/errors';
 import { settingsFile } from '../store/paths';
-import type { SettingsStore } from './settings-store';
+import type { SettingsSection, SettingsStore } from './settings-store';
 
 /** Keys electron-store (conf) keeps for itself in the file; they are not settings. */
 export const STORE_INTERNAL_KEY = '__internal__';
+/** App sections kept next to the settings (see SettingsSection); parsed by their owners, not as Settings. */
+export const APP_SECTION_KEYS: readonly SettingsSection[] = ['nomad'];
 const DRIVER_KEYS = ['image_paths', 'args_allowlist', 'emulators_allowlist', 'port_bind_address'];
 
 /**
@@ -33,7 +35,9 @@ export function migrateFlatDriverConfig(raw: Record<string, unknown>): Record<st
 /** Validates what the file holds (store-internal keys ignored); invalid content is an actionable error. */
 export function settingsFromStored(raw: unknown, file: string): Settings {
   const obj = raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as Record<string, unknown>) } : raw;
-  if (obj && typeof obj === 'object') delete (obj as Record<string, unknown>)[STORE_INTERNAL_KEY];
+  if (obj && typeof obj === 'object') {
+    for (const key of [STORE_INTERNAL_KEY, ...APP_SECTION_KEYS]) delete (obj as Record<string, unknown>)[key];
+  }
   const parsed = parseSettings(obj);
   if (!parsed.ok) {
     throw new VmdeskError(
@@ -56,17 +60,24 @@ export function createJsonSettingsStore(home: string): SettingsStore {
       throw new VmdeskError('INVALID_DRIVER_CONFIG', `${file} is not valid JSON (${(err as Error).message}); fix or delete it`);
     }
   };
+  const write = (next: Record<string, unknown>) => {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+    renameSync(tmp, file);
+  };
   return {
     path: file,
     get: () => settingsFromStored(migrateFlatDriverConfig(readRaw()), file),
     set(next: Settings): void {
+      write({ ...readRaw(), driver: next.driver, preferences: next.preferences });
+    },
+    getSection: (key) => readRaw()[key],
+    setSection(key, value): void {
       const raw = readRaw();
-      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, `${JSON.stringify({ ...raw, driver: next.driver, preferences: next.preferences }, null, 2)}\n`, {
-        mode: 0o600,
-      });
-      renameSync(tmp, file);
+      if (value === undefined) delete raw[key];
+      else raw[key] = value;
+      write(raw);
     },
   };
 }

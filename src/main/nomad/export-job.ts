@@ -62,9 +62,9 @@ export function exportJob(task: Task, opts: ExportOptions = {}): ExportedJob {
       : { source: opts.artifactUrl, destination: imagePath, mode: 'file' };
     if (ARCHIVE.test(urlPath)) notes.push(`the archive must hold the image as ${basename(c.image_path)} at its top level (Nomad unpacks it into local/)`);
   } else if (c.image_path.startsWith('/')) {
-    notes.push(`image_path ${c.image_path} is absolute: on Nomad it must lie in the client's image_paths; give --artifact URL to ship the image with the job`);
+    notes.push(`image_path ${c.image_path} is absolute: on Nomad it must lie in the client's image_paths; give the image's URL (--artifact in the CLI, "Image URL" in the app) to ship it with the job`);
   } else {
-    notes.push(`image_path ${c.image_path} is relative to the task directory: on Nomad the image must get there (give --artifact URL)`);
+    notes.push(`image_path ${c.image_path} is relative to the task directory: on Nomad the image must get there: give its URL (--artifact in the CLI, "Image URL" in the app)`);
   }
 
   const config: ExportedJob['config'] = [['image_path', imagePath]];

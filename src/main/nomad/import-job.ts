@@ -19,8 +19,8 @@ import { JobReadError, readJob } from './read-job';
 export interface ImportOptions {
   /** Absolute directory under which each task gets its own directory (`<outDir>/<name>/`). */
   outDir: string;
-  /** Import only this task (Nomad task name, `group/task`, or the vmdesk name). */
-  only?: string;
+  /** Import only these tasks, or this one (Nomad task name, `group/task`, or the vmdesk name). */
+  only?: string | readonly string[];
   driverConfig: DriverConfig;
   /** $VMDESK_HOME (the driver's full plan of a task whose image is in place needs it). */
   home: string;
@@ -43,11 +43,21 @@ export interface ImportedTask {
   task: Task;
 }
 
+/** A selected qemu task of the job, whether or not it passed (`valid`). */
+export interface FoundTask {
+  name: string;
+  group: string;
+  nomadTask: string;
+  valid: boolean;
+}
+
 /** What an import found. `ok` is false when any selected task (or the job itself) has an error. */
 export interface ImportResult {
   ok: boolean;
   job?: { name: string; format: 'hcl' | 'json' };
   tasks: ImportedTask[];
+  /** Every selected qemu task, valid or not (what a preview lists). */
+  found: FoundTask[];
   diagnostics: Diagnostic[];
 }
 
@@ -61,6 +71,7 @@ export async function importJobText(text: string, opts: ImportOptions): Promise<
     return {
       ok: false,
       tasks: [],
+      found: [],
       diagnostics: err.problems.map((p) => ({
         severity: 'error',
         kind: 'syntax',
@@ -96,6 +107,7 @@ export async function importJobText(text: string, opts: ImportOptions): Promise<
 
   const diagnostics = [...mapped.diagnostics];
   const tasks: ImportedTask[] = [];
+  const found: FoundTask[] = [];
   if (mapped.tasks.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
     diagnostics.push({ severity: 'error', kind: 'no-qemu-task', message: `job "${job.name}" has no task with driver = "qemu"; nothing to import` });
   }
@@ -104,9 +116,10 @@ export async function importJobText(text: string, opts: ImportOptions): Promise<
     const imported = await validateMapped(m, opts, taskDiagnostics);
     diagnostics.push(...taskDiagnostics);
     if (imported) tasks.push(imported);
+    found.push({ name: m.name, group: m.group, nomadTask: m.nomadTask, valid: imported !== undefined });
   }
   const ok = !diagnostics.some((d) => d.severity === 'error');
-  return { ok, job: { name: job.name, format: job.format }, tasks, diagnostics };
+  return { ok, job: { name: job.name, format: job.format }, tasks, found, diagnostics };
 }
 
 function whereOf(m: MappedTask, field: string): { line?: number; path?: string } {

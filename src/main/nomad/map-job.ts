@@ -35,8 +35,8 @@ export interface MapOptions {
   pickHostPort(label: string): number;
   /** The host address forwards bind to (driver config `port_bind_address`). */
   bindAddress: string;
-  /** Import only this task: its Nomad name, `group/task`, or the vmdesk name it gets. */
-  only?: string;
+  /** Import only these tasks (or this one): each a Nomad task name, `group/task`, or the vmdesk name it gets. */
+  only?: string | readonly string[];
 }
 
 /** One qemu task, mapped. */
@@ -85,7 +85,8 @@ export function mapJob(job: NomadJob, opts: MapOptions): MappedJob {
   const result: MappedJob = { job, tasks: [], diagnostics: [] };
   for (const l of job.leftovers) result.diagnostics.push(leftoverDiagnostic(l));
   const taken = new Set<string>();
-  let matched = false;
+  const wanted = opts.only === undefined ? undefined : typeof opts.only === 'string' ? [opts.only] : opts.only;
+  const matched = new Set<string>();
   for (const group of job.groups) {
     const claims = new Map(group.tasks.map((t) => [t, labelsNamedBy(t)]));
     const qemuTasks = group.tasks.filter((t) => t.driver === 'qemu');
@@ -111,20 +112,20 @@ export function mapJob(job: NomadJob, opts: MapOptions): MappedJob {
     }
     for (const t of qemuTasks) {
       const name = vmName(group.name, t.name, taken);
-      const selected = !opts.only || [t.name, `${group.name}/${t.name}`, name].includes(opts.only);
+      const hits = wanted ? [t.name, `${group.name}/${t.name}`, name].filter((n) => wanted.includes(n)) : [];
       taken.add(name);
-      if (!selected) continue;
-      matched = true;
+      if (wanted && hits.length === 0) continue;
+      for (const h of hits) matched.add(h);
       const others = new Set(group.tasks.filter((o) => o !== t).flatMap((o) => [...claims.get(o)!]));
       result.tasks.push(mapTask(group, t, name, { mine: claims.get(t)!, others, sole: qemuTasks.length === 1 }, opts, job));
     }
   }
-  if (opts.only && !matched) {
+  for (const missing of (wanted ?? []).filter((w) => !matched.has(w))) {
     const names = job.groups.flatMap((g) => g.tasks.filter((t) => t.driver === 'qemu').map((t) => `${g.name}/${t.name}`));
     result.diagnostics.push({
       severity: 'error',
       kind: 'not-found',
-      message: `no qemu task "${opts.only}" in job "${job.name}"${names.length ? `; qemu tasks are: ${names.join(', ')}` : ''}`,
+      message: `no qemu task "${missing}" in job "${job.name}"${names.length ? `; qemu tasks are: ${names.join(', ')}` : ''}`,
     });
   }
   return result;

@@ -1,10 +1,34 @@
 // Host ports for forwards: resolve 0 to a free port, and refuse a port already in use before QEMU starts.
-import { createServer } from 'node:net';
+// A forward carries TCP and/or UDP (QEMU's hostfwd binds each), so a port is free only when every one of
+// its protocols can bind it.
+import { createSocket } from 'node:dgram';
+import { createServer, isIPv6 } from 'node:net';
 import { VmdeskError } from '../../shared/errors';
 import type { PortForward } from '../../shared/plan';
 
-/** Tries to listen on bind:port (0 = any); resolves to the port bound, or the error code. */
-function probe(bind: string, port: number): Promise<{ ok: true; port: number } | { ok: false; code: string }> {
+type Probe = { ok: true; port: number } | { ok: false; code: string };
+
+/** Tries to bind UDP bind:port; resolves to the port, or the error code. */
+function probeUdp(bind: string, port: number): Promise<Probe> {
+  return new Promise((resolve) => {
+    const sock = createSocket({ type: isIPv6(bind) ? 'udp6' : 'udp4', reuseAddr: false });
+    sock.once('error', (err: NodeJS.ErrnoException) => {
+      sock.close();
+      resolve({ ok: false, code: err.code ?? err.message });
+    });
+    sock.bind({ address: bind, port, exclusive: true }, () => sock.close(() => resolve({ ok: true, port })));
+  });
+}
+
+/** Tries to bind bind:port for every protocol of the forward (TCP first, which resolves port 0). */
+async function probe(bind: string, port: number, protocols: readonly string[]): Promise<Probe> {
+  const tcp = await probeTcp(bind, port);
+  if (!tcp.ok || !protocols.includes('udp')) return tcp;
+  return probeUdp(bind, tcp.port);
+}
+
+/** Tries to listen on TCP bind:port (0 = any); resolves to the port bound, or the error code. */
+function probeTcp(bind: string, port: number): Promise<Probe> {
   return new Promise((resolve) => {
     const srv = createServer();
     srv.once('error', (err: NodeJS.ErrnoException) => resolve({ ok: false, code: err.code ?? err.message }));
@@ -26,12 +50,12 @@ export async function resolveHostPorts(ports: readonly PortForward[]): Promise<R
   const taken = new Set<number>();
   for (const p of ports) {
     if (p.host !== 0) {
-      const r = await probe(p.bind, p.host);
+      const r = await probe(p.bind, p.host, p.protocols);
       if (!r.ok) {
         throw new VmdeskError(
           'PORT_IN_USE',
           r.code === 'EADDRINUSE'
-            ? `port ${p.label}: host port ${p.host} on ${p.bind} is already in use; choose another port or 0 (pick a free one)`
+            ? `port ${p.label}: host port ${p.host} on ${p.bind} is already in use (${p.protocols.join('/')}); choose another port or 0 (pick a free one)`
             : `port ${p.label}: cannot listen on ${p.bind}:${p.host} (${r.code})`,
           `ports.${p.label}`,
         );
@@ -43,7 +67,8 @@ export async function resolveHostPorts(ports: readonly PortForward[]): Promise<R
   for (const p of ports) {
     if (p.host !== 0) continue;
     for (let i = 0; i < 20; i++) {
-      const r = await probe(p.bind, 0);
+      const r = await probe(p.bind, 0, p.protocols);
+      if (!r.ok && r.code === 'EADDRINUSE') continue; // TCP port free, UDP taken: try another
       if (!r.ok) throw new VmdeskError('PORT_INVALID', `port ${p.label}: cannot listen on ${p.bind} (${r.code})`, `ports.${p.label}`);
       if (!taken.has(r.port)) {
         out[p.label] = r.port;

@@ -1,6 +1,10 @@
 // The VM state machine, pure: which lifecycle input moves a VM from which state to which.
 // starting -> running/paused -> stopping -> exited/crashed; `lost` when a recorded VM cannot be verified.
 import type { VmState } from '../../shared/vm';
+import { INTERNAL_ERROR_REASON } from './halt-status';
+
+/** Shutdown reasons that are crashes even though QEMU exits cleanly afterwards. */
+const CRASH_REASONS: ReadonlySet<string> = new Set(['guest-panic', INTERNAL_ERROR_REASON]);
 
 /** Something that happened to a VM. */
 export type VmInput =
@@ -21,10 +25,11 @@ export function isLive(state: VmState): boolean {
 
 /** Whether an exit counts as a crash: not asked for, and not a clean guest/host shutdown. Pure. */
 export function isCrash(input: { requested: boolean; code: number | null; signal: string | null; shutdownReason?: string; diedUnannounced?: boolean }): boolean {
+  if (input.shutdownReason && CRASH_REASONS.has(input.shutdownReason)) return true;
   if (input.requested) return false;
   // Not our child, but QMP was watching and QEMU exited without a SHUTDOWN event: killed or crashed.
   if (input.diedUnannounced) return true;
-  if (input.shutdownReason && input.shutdownReason !== 'guest-panic') return input.signal !== null || (input.code ?? 0) !== 0;
+  if (input.shutdownReason) return input.signal !== null || (input.code ?? 0) !== 0;
   // code and signal both null: QEMU was not our child, its status is unknown; not called a crash.
   return input.signal !== null || (input.code !== null && input.code !== 0);
 }
@@ -33,7 +38,7 @@ export function isCrash(input: { requested: boolean; code: number | null; signal
 export function nextState(state: VmState, input: VmInput): VmState {
   switch (input.type) {
     case 'exited':
-      if (input.shutdownReason === 'guest-panic') return 'crashed';
+      if (input.shutdownReason && CRASH_REASONS.has(input.shutdownReason)) return 'crashed';
       return isCrash(input) ? 'crashed' : 'exited';
     case 'start-failed':
       return state === 'starting' ? 'crashed' : state;

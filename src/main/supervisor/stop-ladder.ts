@@ -1,6 +1,7 @@
 // The graceful stop ladder, pure: which steps a stop takes, and how an exit is summarised.
 // Fixes Nomad's driver, which writes system_powerdown to HMP without reading the answer and then polls.
 import type { StopStep } from '../../shared/vm';
+import { INTERNAL_ERROR_REASON } from './halt-status';
 
 /** The steps of a stop, in order, each bounded by the step timeout. Pure. */
 export function stopSteps(opts: { gracefulShutdown: boolean; force: boolean }): StopStep[] {
@@ -30,6 +31,7 @@ const REASONS: Record<string, string> = {
   'guest-shutdown': 'guest powered off',
   'guest-reset': 'guest reset',
   'guest-panic': 'guest panicked',
+  [INTERNAL_ERROR_REASON]: 'ended by vmdesk: the vCPU stopped with an internal error (see the events for why)',
   'host-qmp-quit': 'QEMU quit (QMP quit)',
   'host-qmp-system-reset': 'reset by QMP',
   'host-signal': 'QEMU stopped by a signal',

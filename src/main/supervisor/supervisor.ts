@@ -24,6 +24,7 @@ import { spawnQemu, type SpawnedQemu } from './spawn';
 import { isLive } from './state-machine';
 import { listRecordNames, quarantineRecord, readRecord, writeRecord, writeRecordVisible, type StateRecord } from './state-record';
 import { makeEvent, VmSession } from './vm-session';
+import { infoFromRecord } from './vm-info';
 
 /** Turns a start source into a plan (the driver's planTask; see default-planner.ts). */
 export type Planner = (source: StartSource, opts: { uuid: string; driverConfig: DriverConfig; home: string; env: NodeJS.ProcessEnv }) => Promise<Plan>;
@@ -532,6 +533,7 @@ class Supervisor implements SupervisorApi {
     }
     this.sessions.set(name, session);
     session.syncStatus(status.running);
+    if (!status.running) void session.reviewRunState(status.status);
     this.recordEvent(name, makeEvent('lifecycle', 'reattached', `re-attached to QEMU pid ${pid} (uuid ${uuid}, status ${status.status})`, { pid, uuid, supervisorPid: process.pid }));
     session.startTimers();
     void this.probeAgent(session);
@@ -646,25 +648,6 @@ function notFound(name: string): VmdeskError {
   return new VmdeskError('VM_NOT_FOUND', `no VM named "${name}" (see \`vmdesk ls\`)`);
 }
 
-/** VmInfo from a record alone (a VM this process is not attached to). Pure apart from the clock. */
-export function infoFromRecord(r: StateRecord): VmInfo {
-  const live = isLive(r.state);
-  return {
-    name: r.name,
-    state: r.state,
-    ...(r.pid ? { pid: r.pid } : {}),
-    uuid: r.uuid,
-    ...(r.startedAt ? { startedAt: r.startedAt } : {}),
-    ...(live && r.startedAt ? { uptimeMs: Date.now() - Date.parse(r.startedAt) } : {}),
-    ports: r.plan.ports,
-    agent: r.plan.task.config.guest_agent ? 'unknown' : 'disabled',
-    ...(r.lastExit ? { lastExit: r.lastExit } : {}),
-    disposable: r.plan.task.disposable,
-    ...(r.taskFile ? { taskFile: r.taskFile } : {}),
-    argv: r.plan.argv,
-    binary: r.plan.binary,
-  };
-}
 
 /** True when the QMP socket greets and reports a uuid other than ours (a stolen socket path). */
 async function qmpAnswersAsAnother(socketPath: string, uuid: string): Promise<boolean> {

@@ -12,6 +12,8 @@ import { delay, sleep } from './sleep';
 import type { ChildExit } from './spawn';
 import { isCrash, isLive, nextState, type VmInput } from './state-machine';
 import { writeRecord, writeRecordVisible, type StateRecord } from './state-record';
+import { haltVerdict, INTERNAL_ERROR_REASON } from './halt-status';
+import { infoFromRecord } from './vm-info';
 import { cpuPercent, pushBounded, readCpu, STATS_INTERVAL_MS, type CpuReading } from './stats';
 import { stepTimeoutMs, stopSteps, summariseExit } from './stop-ladder';
 
@@ -29,7 +31,12 @@ export interface SessionOptions {
 }
 
 /** Builds a timeline event. Pure apart from the clock. */
-export function makeEvent(kind: VmEvent['kind'], type: string, message: string, data?: Record<string, unknown>): VmEvent {
+export function makeEvent(
+  kind: VmEvent['kind'],
+  type: string,
+  message: string,
+  data?: Record<string, unknown>,
+): VmEvent {
   return { at: new Date().toISOString(), kind, type, message, ...(data ? { data } : {}) };
 }
 
@@ -46,6 +53,8 @@ export class VmSession {
   private qmp: QmpClient | undefined;
   private ended = false;
   private shutdownReason: string | undefined;
+  /** What QEMU's own halt meant (internal-error, io-error, ...), until the VM resumes. */
+  private haltMessage: string | undefined;
   private requested = false;
   private stopStep: StopStep | undefined;
   private resolveExit!: (e: ExitRecord) => void;
@@ -84,14 +93,54 @@ export class VmSession {
   bindQmp(qmp: QmpClient): void {
     this.qmp = qmp;
     qmp.onEvent((e) => {
-      if (e.event === 'SHUTDOWN' && typeof e.data.reason === 'string') this.shutdownReason = e.data.reason;
-      this.emit(makeEvent('qmp', e.event, qmpEventMessage(e.event, e.data), { ...e.data, qmpAt: new Date(e.at).toISOString() }));
+      // A halt vmdesk ended keeps its reason: the SHUTDOWN that follows our quit is not the cause.
+      if (
+        e.event === 'SHUTDOWN' &&
+        typeof e.data.reason === 'string' &&
+        this.shutdownReason !== INTERNAL_ERROR_REASON
+      )
+        this.shutdownReason = e.data.reason;
+      this.emit(
+        makeEvent('qmp', e.event, qmpEventMessage(e.event, e.data), {
+          ...e.data,
+          qmpAt: new Date(e.at).toISOString(),
+        }),
+      );
       this.apply({ type: 'qmp-event', event: e.event });
+      if (e.event === 'STOP' && !this.requested) void this.askWhyStopped(qmp);
+      if (e.event === 'RESUME') this.haltMessage = undefined;
     });
     qmp.onClose(() => {
       if (this.qmp === qmp) this.qmp = undefined;
       if (!this.child && !this.ended) void this.onQmpClosed();
     });
+  }
+
+  /** After a STOP nobody asked for: asks QEMU why (query-status), then reviews the answer. */
+  private async askWhyStopped(qmp: QmpClient): Promise<void> {
+    let status: string;
+    try {
+      status = (await qmp.execute<{ status: string }>('query-status')).status;
+    } catch {
+      return; // QEMU is going away: its exit is reported on its own
+    }
+    await this.reviewRunState(status);
+  }
+
+  /** Reports a halt QEMU made by itself (also found on re-attach), and ends a VM that can never resume. */
+  async reviewRunState(status: string): Promise<void> {
+    const qmp = this.qmp;
+    const verdict = haltVerdict(status, this.record.plan.task.config.accelerator);
+    if (!verdict || this.ended || !qmp || this.haltMessage !== undefined) return;
+    this.haltMessage = verdict.message;
+    this.emit(makeEvent('error', 'halted', verdict.message, { status }));
+    if (!verdict.fatal) return;
+    this.shutdownReason = INTERNAL_ERROR_REASON;
+    try {
+      await qmp.execute('quit');
+    } catch {
+      // quit closes the connection as QEMU exits; the exit is recorded by finish()
+    }
   }
 
   /** Marks the VM running (or paused) after query-status. */
@@ -115,23 +164,7 @@ export class VmSession {
 
   /** The VM as inspect shows it. */
   info(): VmInfo {
-    const r = this.record;
-    const live = isLive(r.state);
-    return {
-      name: r.name,
-      state: r.state,
-      ...(r.pid ? { pid: r.pid } : {}),
-      uuid: r.uuid,
-      ...(r.startedAt ? { startedAt: r.startedAt } : {}),
-      ...(live && r.startedAt ? { uptimeMs: Date.now() - Date.parse(r.startedAt) } : {}),
-      ports: r.plan.ports,
-      agent: live ? this.agentStatus : r.plan.task.config.guest_agent ? 'unknown' : 'disabled',
-      ...(r.lastExit ? { lastExit: r.lastExit } : {}),
-      disposable: r.plan.task.disposable,
-      ...(r.taskFile ? { taskFile: r.taskFile } : {}),
-      argv: r.plan.argv,
-      binary: r.plan.binary,
-    };
+    return infoFromRecord(this.record, this.agentStatus);
   }
 
   /** Runs the stop ladder; resolves with the step that ended the VM. Concurrent calls share one run. */
@@ -179,12 +212,17 @@ export class VmSession {
       if (opts.durable) writeRecord(this.record.plan.paths.vmDir, this.record);
       else void writeRecordVisible(this.record.plan.paths.vmDir, this.record);
     } catch (err) {
-      this.emit(makeEvent('error', 'record-write-failed', `cannot write the state record: ${(err as Error).message}`));
+      this.emit(
+        makeEvent('error', 'record-write-failed', `cannot write the state record: ${(err as Error).message}`),
+      );
     }
     if (opts.notify) this.hooks.changed(this.info());
   }
 
-  private async runLadder(opts: { force?: boolean; timeoutMs?: number }): Promise<{ step: StopStep; durationMs: number }> {
+  private async runLadder(opts: {
+    force?: boolean;
+    timeoutMs?: number;
+  }): Promise<{ step: StopStep; durationMs: number }> {
     const t0 = Date.now();
     const task = this.record.plan.task;
     this.requested = true;
@@ -196,21 +234,45 @@ export class VmSession {
       if (this.ended) break;
       this.stopStep = step;
       const waitMs = opts.timeoutMs ?? stepTimeoutMs(step, task.kill_timeout_ms);
-      this.emit(makeEvent('stop', 'stop-step', `stop: ${STEP_LABEL[step]}, waiting up to ${waitMs} ms for QEMU to exit`, { step, timeoutMs: waitMs }));
+      this.emit(
+        makeEvent(
+          'stop',
+          'stop-step',
+          `stop: ${STEP_LABEL[step]}, waiting up to ${waitMs} ms for QEMU to exit`,
+          { step, timeoutMs: waitMs },
+        ),
+      );
       try {
         await this.performStep(step);
       } catch (err) {
-        this.emit(makeEvent('error', 'stop-step-failed', `stop: ${STEP_LABEL[step]} failed: ${(err as Error).message}; going to the next step`, { step }));
+        this.emit(
+          makeEvent(
+            'error',
+            'stop-step-failed',
+            `stop: ${STEP_LABEL[step]} failed: ${(err as Error).message}; going to the next step`,
+            { step },
+          ),
+        );
         continue;
       }
       const timer = sleep(waitMs);
       const exited = await Promise.race([this.exit.then(() => true), timer.done.then(() => false)]);
       timer.cancel();
       if (exited) break;
-      this.emit(makeEvent('stop', 'stop-step-timeout', `stop: QEMU still running ${waitMs} ms after ${STEP_LABEL[step]}`, { step }));
+      this.emit(
+        makeEvent(
+          'stop',
+          'stop-step-timeout',
+          `stop: QEMU still running ${waitMs} ms after ${STEP_LABEL[step]}`,
+          { step },
+        ),
+      );
     }
     if (!this.ended) {
-      throw new VmdeskError('STOP_FAILED', `${this.name}: QEMU (pid ${this.record.pid}) survived every stop step including SIGKILL`);
+      throw new VmdeskError(
+        'STOP_FAILED',
+        `${this.name}: QEMU (pid ${this.record.pid}) survived every stop step including SIGKILL`,
+      );
     }
     const exit = await this.exit;
     return { step: exit.stopStep ?? 'already-exited', durationMs: Date.now() - t0 };
@@ -260,7 +322,13 @@ export class VmSession {
       }
       await delay(10);
     }
-    this.emit(makeEvent('error', 'qmp-lost', 'the QMP connection closed but QEMU still runs; watching its pid instead'));
+    this.emit(
+      makeEvent(
+        'error',
+        'qmp-lost',
+        'the QMP connection closed but QEMU still runs; watching its pid instead',
+      ),
+    );
     // Last resort only: without QMP there is no exit notification for a process that is not our child.
     const watch = setInterval(() => {
       if (!pid || !isRunningPid(pid)) {
@@ -271,20 +339,34 @@ export class VmSession {
     watch.unref();
   }
 
-  private async finish(code: number | null, signal: string | null, statusUnknown: boolean, qmpWatched = false): Promise<void> {
+  private async finish(
+    code: number | null,
+    signal: string | null,
+    statusUnknown: boolean,
+    qmpWatched = false,
+  ): Promise<void> {
     if (this.ended) return;
     this.ended = true;
     if (this.statsTimer) clearInterval(this.statsTimer);
     this.consoleSock?.destroy();
-    const facts = { code, signal, requested: this.requested, ...(this.shutdownReason ? { shutdownReason: this.shutdownReason } : {}), ...(this.requested && this.stopStep ? { stopStep: this.stopStep } : {}) };
+    const facts = {
+      code,
+      signal,
+      requested: this.requested,
+      ...(this.shutdownReason ? { shutdownReason: this.shutdownReason } : {}),
+      ...(this.requested && this.stopStep ? { stopStep: this.stopStep } : {}),
+    };
     const diedUnannounced = statusUnknown && qmpWatched && !this.requested && !this.shutdownReason;
     const crash = isCrash({ ...facts, diedUnannounced });
     const record: ExitRecord = {
       at: new Date().toISOString(),
       ...facts,
-      summary: diedUnannounced
-        ? `QEMU (pid ${this.record.pid}) died without a shutdown event (killed by a signal or crashed; it was not a child of this process, so its exit status is unknown)`
-        : summariseExit({ ...facts, statusUnknown }),
+      summary:
+        this.shutdownReason === INTERNAL_ERROR_REASON && this.haltMessage
+          ? `ended by vmdesk: ${this.haltMessage}`
+          : diedUnannounced
+            ? `QEMU (pid ${this.record.pid}) died without a shutdown event (killed by a signal or crashed; it was not a child of this process, so its exit status is unknown)`
+            : summariseExit({ ...facts, statusUnknown }),
     };
     if (crash) {
       const tail = qemuErrorLines(readTail(this.record.plan.paths.stderrLog, 4096), 5);
@@ -320,7 +402,11 @@ export class VmSession {
     const now = readCpu(pid);
     if (now) {
       if (this.lastCpu) {
-        const sample: StatsSample = { at: now.reading.at, cpuPercent: cpuPercent(this.lastCpu, now.reading), rssBytes: now.rssBytes };
+        const sample: StatsSample = {
+          at: now.reading.at,
+          cpuPercent: cpuPercent(this.lastCpu, now.reading),
+          rssBytes: now.rssBytes,
+        };
         this.history = pushBounded(this.history, sample);
         this.hooks.stats(this.name, sample);
       }
@@ -335,10 +421,23 @@ export class VmSession {
     try {
       for (const path of [this.record.plan.paths.consoleLog, this.record.plan.paths.stderrLog]) {
         const r = await rotateIfNeeded(path, this.opts.logMaxBytes ?? LOG_MAX_BYTES);
-        if (r.rotated) this.emit(makeEvent('lifecycle', 'log-rotated', `rotated ${path}: ${r.archived} bytes moved to ${path}.1`, { path, bytes: r.archived }));
+        if (r.rotated)
+          this.emit(
+            makeEvent('lifecycle', 'log-rotated', `rotated ${path}: ${r.archived} bytes moved to ${path}.1`, {
+              path,
+              bytes: r.archived,
+            }),
+          );
         else if ('unsupported' in r && !this.rotationWarned) {
           this.rotationWarned = true;
-          this.emit(makeEvent('error', 'log-rotation-unsupported', `cannot rotate ${path} without losing bytes (${r.unsupported}); the log keeps growing`, { path }));
+          this.emit(
+            makeEvent(
+              'error',
+              'log-rotation-unsupported',
+              `cannot rotate ${path} without losing bytes (${r.unsupported}); the log keeps growing`,
+              { path },
+            ),
+          );
         }
       }
     } catch (err) {
@@ -359,7 +458,11 @@ export class VmSession {
         this.consoleSock = s;
         resolve(s);
       });
-      s.once('error', (err) => reject(new VmdeskError('VM_NOT_RUNNING', `cannot connect to the console of ${this.name}: ${err.message}`)));
+      s.once('error', (err) =>
+        reject(
+          new VmdeskError('VM_NOT_RUNNING', `cannot connect to the console of ${this.name}: ${err.message}`),
+        ),
+      );
       s.on('close', () => {
         if (this.consoleSock === s) this.consoleSock = undefined;
       });

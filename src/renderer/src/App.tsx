@@ -15,6 +15,7 @@ import { TaskFormView } from './views/TaskFormView';
 import { SettingsView } from './views/SettingsView';
 import { HealthView } from './views/HealthView';
 import { matchShortcut, type ShortcutAction } from './lib/shortcuts';
+import { followTheme } from './lib/theme';
 
 /** The root component. */
 export function App() {
@@ -34,9 +35,7 @@ function Shell() {
     return detach;
   }, []);
 
-  useEffect(() => {
-    document.documentElement.dataset.theme = theme;
-  }, [theme]);
+  useEffect(() => followTheme(theme), [theme]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

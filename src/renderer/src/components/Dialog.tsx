@@ -4,13 +4,26 @@ import { useEffect, useRef, type ReactNode } from 'react';
 const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])';
 
 /** The dialog frame; `onSubmit` runs on Enter or the primary button. */
-export function Dialog(props: { title: string; onCancel: () => void; onSubmit?: () => void; children: ReactNode; footer: ReactNode; testId?: string }) {
+export function Dialog(props: { title: string; onCancel: () => void; onSubmit?: () => void; children: ReactNode; footer: ReactNode; testId?: string; wide?: boolean }) {
   const ref = useRef<HTMLFormElement>(null);
+  const cancelRef = useRef(props.onCancel);
+  cancelRef.current = props.onCancel;
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
     const first = ref.current?.querySelector<HTMLElement>('[data-autofocus]') ?? ref.current?.querySelector<HTMLElement>(FOCUSABLE);
     first?.focus();
-    return () => previous?.focus?.();
+    // Escape cancels even when focus left the dialog (a button that turned disabled drops focus to the body).
+    const onWindowKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !ref.current?.contains(document.activeElement)) {
+        e.preventDefault();
+        cancelRef.current();
+      }
+    };
+    window.addEventListener('keydown', onWindowKey);
+    return () => {
+      window.removeEventListener('keydown', onWindowKey);
+      previous?.focus?.();
+    };
   }, []);
   const onKeyDown = (e: React.KeyboardEvent) => {
     if (e.key === 'Escape') {
@@ -34,7 +47,7 @@ export function Dialog(props: { title: string; onCancel: () => void; onSubmit?: 
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && props.onCancel()}>
       <form
         ref={ref}
-        className="dialog"
+        className={props.wide ? 'dialog dialog-wide' : 'dialog'}
         role="dialog"
         aria-modal="true"
         aria-labelledby="dialog-title"

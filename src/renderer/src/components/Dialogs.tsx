@@ -1,4 +1,5 @@
-// The app's dialogs: delete (with or without logs), duplicate (new name), keyboard shortcuts.
+// The app's dialogs: delete (with or without logs), duplicate (new name), keyboard shortcuts, and the Nomad
+// import / export / submit dialogs (views/nomad/).
 import { useState } from 'react';
 import { Dialog } from './Dialog';
 import { useUi } from '../stores/ui';
@@ -7,6 +8,8 @@ import { SHORTCUTS } from '../lib/shortcuts';
 import { VM_NAME_PATTERN } from '../../../shared/limits';
 import type { ErrorData } from '../../../shared/errors';
 import { hintFor } from '../lib/error-hints';
+import { ImportJobDialog } from '../views/nomad/ImportJobDialog';
+import { NomadDialog } from '../views/nomad/NomadDialog';
 
 /** Renders whichever dialog is open. */
 export function DialogHost() {
@@ -19,6 +22,10 @@ export function DialogHost() {
       return <DuplicateDialog name={dialog.name} />;
     case 'help':
       return <HelpDialog />;
+    case 'import-job':
+      return <ImportJobDialog />;
+    case 'nomad':
+      return <NomadDialog name={dialog.name} tab={dialog.tab} />;
   }
 }
 

@@ -1,4 +1,4 @@
-// The left column: app name, New VM, the VM list, and links to Settings, Health and the shortcuts.
+// The left column: app name, New VM, the VM list, and links to Settings, Health, Nomad import and the shortcuts.
 import { useUi, selectedVmName } from '../stores/ui';
 import { sortedNames, useVms } from '../stores/vms';
 import { VmListItem } from './VmListItem';
@@ -32,6 +32,9 @@ export function Sidebar() {
         {loaded && names.length === 0 && <li className="vm-list-empty">No VMs yet.</li>}
       </ul>
       <div className="sidebar-foot">
+        <button type="button" className="nav-link nav-link-wide" onClick={() => openDialog({ kind: 'import-job' })} data-testid="import-job">
+          Import Nomad job…
+        </button>
         <button type="button" className={`nav-link${route.page === 'settings' ? ' active' : ''}`} onClick={() => navigate({ page: 'settings' })} title="Ctrl+,">
           Settings
         </button>

@@ -2,6 +2,7 @@
 import type { VmState } from '../../../shared/vm';
 
 const LABEL: Record<VmState, string> = {
+  defined: 'defined',
   starting: 'starting',
   running: 'running',
   paused: 'paused',

@@ -25,6 +25,8 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
   AGENT_ERROR: 'Check that the guest runs qemu-guest-agent and that "Guest agent" is on.',
   AGENT_TIMEOUT: 'The guest agent did not answer: the guest may still be booting, or does not run qemu-guest-agent.',
   STATE_CORRUPT: 'Delete the VM (keeping its logs) and create it again.',
+  NOMAD_ERROR: 'Check the Nomad address and token (403 means the token is wrong or lacks permission) and that Nomad is reachable; Nomad’s own answer is above.',
+  IMPORT_FAILED: 'Pick a Nomad job file (.nomad, .hcl or .json), or paste the job’s text instead.',
   FORBIDDEN_SENDER: 'Restart vmdesk.',
   BAD_REQUEST: 'This is a vmdesk bug; please report it with the message above.',
   INTERNAL: 'This is a vmdesk bug; please report it with the message above.',

@@ -5,6 +5,7 @@ import { useVmEvents } from './vm-events';
 import { useLogs } from './logs';
 import { useDemo } from './demo';
 import { useUi } from './ui';
+import { useNomadSubmit } from './nomad-submit';
 
 /** Subscribes every store to the events it needs; returns the function that unsubscribes them all. */
 export function attachEvents(): () => void {
@@ -23,6 +24,7 @@ export function attachEvents(): () => void {
     }),
     a.on('vmStats', ({ name, sample }) => useVms.getState().addSamples(name, [sample])),
     a.on('demoProgress', (p) => useDemo.getState().onProgress(p)),
+    a.on('nomadSubmit', ({ name, event }) => useNomadSubmit.getState().onEvent(name, event)),
   ];
   return () => offs.forEach((off) => off());
 }

@@ -20,7 +20,12 @@ export type Dialog =
   | { kind: 'delete'; name: string }
   | { kind: 'duplicate'; name: string }
   | { kind: 'help' }
+  | { kind: 'import-job' }
+  | { kind: 'nomad'; name: string; tab: NomadTab }
   | null;
+
+/** The tabs of a VM's Nomad dialog. */
+export type NomadTab = 'export' | 'submit';
 
 interface UiState {
   route: Route;

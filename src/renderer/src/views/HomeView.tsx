@@ -48,6 +48,9 @@ function EmptyState() {
           <button type="button" className="btn btn-primary" onClick={() => navigate({ page: 'create' })} data-testid="empty-create">
             Create a VM from an image file…
           </button>
+          <button type="button" className="btn" onClick={() => useUi.getState().openDialog({ kind: 'import-job' })} data-testid="empty-import">
+            Import a Nomad job…
+          </button>
           <button type="button" className="btn" onClick={buildDemo} disabled={demo.building || (report !== undefined && !hasQemu)} data-testid="build-demo">
             {demo.building ? 'Building demo image…' : 'Build the demo Linux image'}
           </button>

@@ -84,7 +84,7 @@ export function VmView({ name }: { name: string }) {
   );
 }
 
-/** Start, stop (graceful), force stop, restart, edit, duplicate, delete. */
+/** Start, stop (graceful), force stop, restart, edit, duplicate, Nomad (export / submit), delete. */
 function VmActions({ name }: { name: string }) {
   const vm = useVms((s) => s.vms[name])!;
   const pending = useVms((s) => s.pending[name]);
@@ -119,6 +119,9 @@ function VmActions({ name }: { name: string }) {
       </button>
       <button type="button" className="btn" disabled={busy} onClick={() => openDialog({ kind: 'duplicate', name })} data-testid="action-duplicate">
         Duplicate
+      </button>
+      <button type="button" className="btn" onClick={() => openDialog({ kind: 'nomad', name, tab: 'export' })} data-testid="action-nomad" title="Export as a Nomad job, or submit it to a Nomad cluster">
+        Nomad…
       </button>
       <button type="button" className="btn btn-danger-outline" disabled={busy || active} onClick={() => openDialog({ kind: 'delete', name })} data-testid="action-delete" title={active ? 'Stop the VM before deleting it' : undefined}>
         Delete

@@ -205,6 +205,14 @@ function GuestAddresses({ vm }: { vm: VmInfo }) {
 
 function LastExit({ vm }: { vm: VmInfo }) {
   const exit = vm.lastExit;
+  if (!exit && vm.state === 'defined') {
+    return (
+      <section className="card" data-testid="never-started">
+        <h2>Never started</h2>
+        <p className="muted">This VM is defined (its task file is saved) but has not run yet. Start it to see its console, logs and stats.</p>
+      </section>
+    );
+  }
   if (!exit) return null;
   const how = [
     exit.code !== null ? `exit code ${exit.code}` : undefined,
