@@ -38,7 +38,8 @@ export async function main(args: string[]): Promise<number> {
   const machine = machineInfo();
   const ctx: SuiteContext = {
     quick,
-    rounds: quick ? 2 : 5,
+    // Quick: 3 measured rounds, so that a median drops one outlier (with 2 it is their mean).
+    rounds: quick ? 3 : 5,
     warmupRounds: 1,
     root,
     guest: loadGuest(root),
@@ -52,7 +53,8 @@ export async function main(args: string[]): Promise<number> {
   const notes: string[] = [];
   for (const suite of SUITES) {
     if (only && !only.has(suite.name)) continue;
-    log(`suite ${suite.name}`);
+    const loadBefore = loadavg()[0] ?? 0;
+    log(`suite ${suite.name} (load ${loadBefore.toFixed(2)})`);
     const t0 = Date.now();
     try {
       const out = await suite.run(ctx);
@@ -71,14 +73,18 @@ export async function main(args: string[]): Promise<number> {
       const killed = killEverything();
       if (killed > 0) log(`cleanup after ${suite.name}: killed ${killed} leftover process(es)`);
     }
-    log(`suite ${suite.name} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    (machine.suiteLoads ??= []).push({ suite: suite.name, before: loadBefore, after: loadavg()[0] ?? 0 });
+    log(`suite ${suite.name} done in ${((Date.now() - t0) / 1000).toFixed(1)} s (load ${(loadavg()[0] ?? 0).toFixed(2)})`);
   }
   removeTempDirs();
 
   machine.loadAfter = loadavg()[0] ?? 0;
-  const load = Math.max(machine.loadBefore, machine.loadAfter);
+  if (quick) {
+    notes.unshift(`Quick run (\`npm run bench -- --quick\`): ${ctx.rounds} measured rounds per comparison, the guest booted to its marker and stopped once per variant, smaller console and idle windows, one scale round. Medians of so few samples are indicative; the full run (\`npm run bench\`) is the reference.`);
+  }
+  const load = Math.max(machine.loadBefore, machine.loadAfter, ...(machine.suiteLoads ?? []).flatMap((l) => [l.before, l.after]));
   if (load > machine.cores) {
-    notes.unshift(`Run under load: the 1-minute load average was ${machine.loadBefore.toFixed(1)} at the start and ${machine.loadAfter.toFixed(1)} at the end on ${machine.cores} cores (other processes were running). Absolute times are inflated; the A B A B alternation keeps the comparisons fair, not quiet.`);
+    notes.unshift(`Run under load: the 1-minute load average was ${machine.loadBefore.toFixed(1)} at the start and ${machine.loadAfter.toFixed(1)} at the end on ${machine.cores} cores, up to ${load.toFixed(1)} around a suite (everything runnable counts: other users' processes, and this run's own guests, e.g. the 8 booting in the scale suite). Absolute times are inflated; the A B A B alternation keeps the comparisons fair, not quiet.`);
   }
   const results: BenchResults = {
     version: 1,

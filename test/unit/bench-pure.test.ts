@@ -97,7 +97,7 @@ describe('report', () => {
     mode: 'quick',
     startedAt: '2026-11-27T20:00:00.000Z',
     durationS: 95.2,
-    machine: { cpuModel: 'AMD EPYC', cores: 2, memoryMiB: 24105, qemuVersion: 'QEMU emulator version 7.2.22', accelerator: 'tcg', node: 'v20.20.2', chromium: 'Chromium 1', kernel: 'Linux 6.1', loadBefore: 3.5, loadAfter: 4.25 },
+    machine: { cpuModel: 'AMD EPYC', cores: 2, memoryMiB: 24105, qemuVersion: 'QEMU emulator version 7.2.22', accelerator: 'tcg', node: 'v20.20.2', chromium: 'Chromium 1', kernel: 'Linux 6.1', loadBefore: 3.5, loadAfter: 4.25, suiteLoads: [{ suite: 'start', before: 3.5, after: 1.25 }, { suite: 'app', before: 1.25, after: 4.25 }] },
     rounds: 2,
     warmupRounds: 1,
     figures: [
@@ -113,6 +113,8 @@ describe('report', () => {
     expect(md).toContain('| CPU | AMD EPYC, 2 cores |');
     expect(md).toContain('| QEMU | QEMU emulator version 7.2.22 |');
     expect(md).toContain('| accelerator | tcg |');
+    expect(md).toContain('| load average (1 min) | 3.50 at the start, 4.25 at the end |');
+    expect(md).toContain('| load average per suite (before → after) | start 3.5 → 1.3, app 1.3 → 4.3 |');
     expect(md).toContain('- the machine was under load');
     expect(md).toContain('| start to QMP ready \\| in-process | 31 ms (30–32) | 21 ms (20–22)<br>qemu-system-x86_64 directly | +10 ms | 1.48× | **pass**: at most 15 ms added to raw QEMU (median) |');
     expect(md).toContain('| RSS, 1 VM | 60 MB | — | — | — |  |');

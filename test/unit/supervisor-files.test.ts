@@ -6,6 +6,7 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileAtomicVisible } from '../../src/main/supervisor/atomic-file';
 import { acquireLock, lockPath } from '../../src/main/supervisor/lock';
 import { liveStart, rotateIfNeeded } from '../../src/main/supervisor/log-rotation';
 import { followFile } from '../../src/main/supervisor/file-follower';
@@ -62,6 +63,27 @@ describe('state records', () => {
     expect(events.at(-1)).toMatchObject({ kind: 'error', type: 'record-quarantined' });
     await expect(sup.inspect('broken')).rejects.toMatchObject({ code: 'VM_NOT_FOUND' });
     await sup.close();
+  });
+});
+
+describe('visible-now, durable-soon writes (the records of a live VM)', () => {
+  it('another process reads the new content as soon as the call returns, before the background fsync; no temp file is left', async () => {
+    const path = join(dir, 'vm.json');
+    writeFileSync(path, 'old\n');
+    const durable = writeFileAtomicVisible(path, 'new\n');
+    // A separate process (as after a SIGKILL of this one): it sees the page cache, not this process's state.
+    const seen = spawnSync(process.execPath, ['-e', `process.stdout.write(require('fs').readFileSync(${JSON.stringify(path)}, 'utf8'))`], { encoding: 'utf8' });
+    expect(seen.stdout).toBe('new\n');
+    await durable;
+    expect(readdirSync(dir)).toEqual(['vm.json']);
+  });
+
+  it('the background fsync settles (never rejects) when the directory is removed meanwhile', async () => {
+    const sub = join(dir, 'vm');
+    mkdirSync(sub);
+    const durable = writeFileAtomicVisible(join(sub, 'vm.json'), '{}\n');
+    rmSync(sub, { recursive: true, force: true });
+    await expect(durable).resolves.toBeUndefined();
   });
 });
 

@@ -1,8 +1,11 @@
-// Child process for the app-start figure: loads the BUILT main process (out/main/index.js) with the FAKE
-// electron module (the Electron binary cannot run here), fires app 'ready', and reports to the parent when
-// every IPC channel of the contract has a handler ("ready for IPC") and when the window loaded its page.
-// Times are monotonic-clock ms (same clock as the parent). argv: <out/main/index.js> <bench/electron-hook.mjs> [timeout]
-import { register } from 'node:module';
+// Child process for the app-start figure: loads the BUILT main process with the FAKE electron module (the
+// Electron binary cannot run here), fires app 'ready', and reports to the parent when every IPC channel of
+// the contract has a handler ("ready for IPC") and when the window loaded its page. The fake reaches the
+// main bundle (and electron-store's own `import 'electron'`) through the install directory the parent
+// builds (app-start.ts: node_modules/electron is a package re-exporting the fake) and --preserve-symlinks,
+// not through a module.register() hook: Node 20 runs such hooks on a separate thread and every import of
+// the app's dependencies then pays a round trip to it, which is not a cost the app has under Electron.
+// Times are monotonic-clock ms (same clock as the parent). argv: <install>/main/index.js <fake-electron URL> [timeout]
 import { pathToFileURL } from 'node:url';
 import { invokeContract } from '../../../src/shared/ipc-contract';
 
@@ -12,10 +15,8 @@ const now = () => Number(process.hrtime.bigint()) / 1e6;
 const send = (msg: Record<string, unknown>) => process.send?.(msg);
 
 async function launch(): Promise<void> {
-  const [mainFile, hookFile, readyTimeout] = process.argv.slice(2);
-  if (!mainFile || !hookFile) throw new Error('usage: launch-main.js <out/main/index.js> <electron-hook.mjs> [ready timeout ms]');
-  const fakeUrl = new URL('./fake-electron.js', import.meta.url).href;
-  register(pathToFileURL(hookFile).href, { data: { fakeUrl } });
+  const [mainFile, fakeUrl, readyTimeout] = process.argv.slice(2);
+  if (!mainFile || !fakeUrl) throw new Error('usage: launch-main.js <install>/main/index.js <fake-electron URL> [ready timeout ms]');
   const fake = (await import(fakeUrl)) as Fake;
   const channels = Object.keys(invokeContract).length;
   let windowLoadedAt: number | undefined;

@@ -51,6 +51,9 @@ export function renderReport(r: BenchResults, findings?: string): string {
   lines.push(`| Chromium | ${cell(m.chromium)} |`);
   lines.push(`| kernel | ${cell(m.kernel)} |`);
   lines.push(`| load average (1 min) | ${m.loadBefore.toFixed(2)} at the start, ${m.loadAfter.toFixed(2)} at the end |`);
+  if (m.suiteLoads && m.suiteLoads.length > 0) {
+    lines.push(`| load average per suite (before → after) | ${m.suiteLoads.map((l) => `${l.suite} ${l.before.toFixed(1)} → ${l.after.toFixed(1)}`).join(', ')} |`);
+  }
   lines.push('');
   if (r.notes.length > 0) {
     lines.push('## Notes');

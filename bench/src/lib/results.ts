@@ -15,6 +15,15 @@ export interface MachineInfo {
   /** 1-minute load average at the start and at the end of the run. */
   loadBefore: number;
   loadAfter: number;
+  /** The same before and after each suite (the machine is shared: this says how quiet each part was). */
+  suiteLoads?: SuiteLoad[];
+}
+
+/** The 1-minute load average around one suite. */
+export interface SuiteLoad {
+  suite: string;
+  before: number;
+  after: number;
 }
 
 /** A target and whether the figure met it. */

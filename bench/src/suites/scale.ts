@@ -43,7 +43,7 @@ async function runRaw(ctx: SuiteContext, n: number): Promise<RunOutput> {
   }
 }
 
-async function runVmdesk(ctx: SuiteContext, n: number, idleMs: number): Promise<RunOutput> {
+async function runVmdesk(ctx: SuiteContext, n: number, idleMs: number, warmup: boolean): Promise<RunOutput> {
   const h = benchHome(ctx, `scale-sup${n}`);
   const taskFiles = Array.from({ length: n }, (_, i) => writeGuestTask(h.tasks, `vm${i}`, ctx.guest.disk));
   let w = await forkWorker(ctx.root, h.env);
@@ -51,6 +51,9 @@ async function runVmdesk(ctx: SuiteContext, n: number, idleMs: number): Promise<
     await sleep(500);
     const rss0 = memoryOf(w.pid)!.rss;
     const started = await w.call<StartResult>('start', { taskFiles });
+    // A warm-up run warms the start path (page cache, QEMU's files); its idle window and re-attach would
+    // only be thrown away.
+    if (warmup) return { all: started.ms };
     // Idle: nobody asks the supervisor anything; sample RSS, and CPU time over the whole window.
     const cpu0 = cpuTimeMs(w.pid)!;
     const t0 = nowMs();
@@ -83,22 +86,28 @@ async function runVmdesk(ctx: SuiteContext, n: number, idleMs: number): Promise<
   }
 }
 
+/** The idle window over which RSS and CPU are sampled: the 8-VM case has the targets; quick runs trim the rest. */
+function idleWindowMs(quick: boolean, n: number): number {
+  if (!quick) return 10_000;
+  return n === 8 ? 3_000 : 1_500;
+}
+
 async function run(ctx: SuiteContext): Promise<SuiteOutput> {
-  const idleMs = ctx.quick ? 3_000 : 10_000;
   const rounds = ctx.quick ? 1 : 3;
   const figures: Figure[] = [];
   const group = 'Scale';
   for (const n of COUNTS) {
+    const idleMs = idleWindowMs(ctx.quick, n);
     const s = await runSchedule(alternation(['raw', 'vmdesk'] as const, rounds, n === 1 ? ctx.warmupRounds : 0), async (variant, at) => {
       ctx.log(`scale: ${n} VM(s), round ${at.round}${at.warmup ? ' (warm-up)' : ''}: ${variant}`);
-      return variant === 'raw' ? runRaw(ctx, n) : runVmdesk(ctx, n, idleMs);
+      return variant === 'raw' ? runRaw(ctx, n) : runVmdesk(ctx, n, idleMs, at.warmup);
     });
     const v = s.vmdesk;
     figures.push(figure({ id: `scale.${n}.all-running`, group, title: `${n} VM(s) started together: until all are running`, unit: 'ms' }, v.all!, { label: `${n} × qemu-system-x86_64 started together, QMP polled`, samples: s.raw.all! }));
     figures.push(figure({ id: `scale.${n}.rss`, group, title: `${n} VM(s): supervisor RSS while they run untouched`, unit: 'MB' }, v.rss!, { label: 'the same supervisor with no VM', samples: v.rss0! }));
     figures.push(figure({ id: `scale.${n}.cpu`, group, title: `${n} VM(s): supervisor CPU while they run untouched`, unit: '% of one core', note: `CPU time over a ${idleMs / 1000} s window, from /proc/<pid>/stat` }, v.cpu!));
     figures.push(figure({ id: `scale.${n}.per-vm`, group, title: `${n} VM(s): supervisor RSS per VM ((RSS − RSS with none) / N)`, unit: 'MB' }, v.perVm!));
-    figures.push(figure({ id: `scale.${n}.reattach`, group, title: `${n} VM(s): re-attach all after SIGKILL of the supervisor (recover())`, unit: 'ms' }, v.reattach!));
+    figures.push(figure({ id: `scale.${n}.reattach`, group, title: `${n} VM(s): re-attach all after SIGKILL of the supervisor (recover())`, unit: 'ms', note: `${(idleMs + 500) / 1000} s or so after the start: the guests are still booting under TCG, so every QMP answer waits for a busy QEMU (bench/findings.md has the same with booted, idle guests)` }, v.reattach!));
     figures.push(figure({ id: `scale.${n}.reattach-launch`, group, title: `${n} VM(s): re-attach all, from launching the new supervisor process`, unit: 'ms', note: 'includes Node start-up and loading the supervisor' }, v.reattachFromLaunch!));
   }
   // The issue's per-VM target is about the 8-VM case.

@@ -5,7 +5,8 @@
 //   vmdesk  the supervisor API in this process: start() to its return (QMP ready), stop() to its return.
 //   cli     `vmdesk start` / `vmdesk stop` as whole processes (Node start-up included).
 // Exit noticed = the supervisor's "exited" notification (in-process) minus the moment the QEMU process was
-// seen gone by an independent observer process (bench/exit-watch.mjs).
+// seen gone by an independent observer process (bench/exit-watch.mjs); sampled at every graceful stop and,
+// in the measured rounds that do not boot the guest, at a SIGKILL stop right after QMP ready.
 import { dirname } from 'node:path';
 import { createSupervisor } from '../../../src/main/supervisor/supervisor';
 import { DEFAULT_DRIVER_CONFIG } from '../../../src/shared/driver-config';
@@ -28,7 +29,15 @@ const NAME = 'bench';
 const BOOT_TIMEOUT_MS = 180_000;
 const LIVE = new Set(['starting', 'running', 'paused', 'stopping']);
 
-async function runRaw(ctx: SuiteContext, h: BenchHome, taskFile: string, full: boolean): Promise<RunOutput> {
+/**
+ * How a run ends. `boot`: the guest boots to its marker and is stopped gracefully (marker, stop and exit
+ * figures). `kill`: QEMU is SIGKILLed right after QMP ready, with the exit observer watching: one more
+ * "exit noticed" sample without waiting for a boot. `none`: warm-up runs.
+ */
+type RunKind = 'boot' | 'kill' | 'none';
+
+async function runRaw(ctx: SuiteContext, h: BenchHome, taskFile: string, kind: RunKind): Promise<RunOutput> {
+  const full = kind === 'boot';
   const plan = await planGuest(dirname(taskFile), NAME, h.env); // the raw user already has the argv
   prepareDirs(plan);
   const offset = fileSize(plan.paths.consoleLog);
@@ -40,9 +49,11 @@ async function runRaw(ctx: SuiteContext, h: BenchHome, taskFile: string, full: b
     const tQmp = nowMs();
     if (!full) {
       qmp.close();
+      const w = kind === 'kill' ? await watchExit(ctx.root, q.pid) : undefined;
       killGroup(q.pid);
-      await q.exited;
-      return { qmp: tQmp - t0 };
+      const tChildExit = await q.exited.then(() => nowMs());
+      if (!w) return { qmp: tQmp - t0 };
+      return { qmp: tQmp - t0, noticed: tChildExit - (await w.exited) };
     }
     const tMarker = await waitForMarker(plan.paths.consoleLog, ctx.guest.markers.ready, offset, BOOT_TIMEOUT_MS);
     const w = await watchExit(ctx.root, q.pid);
@@ -57,7 +68,8 @@ async function runRaw(ctx: SuiteContext, h: BenchHome, taskFile: string, full: b
   }
 }
 
-async function runInProcess(ctx: SuiteContext, sup: SupervisorApi, h: BenchHome, taskFile: string, full: boolean): Promise<RunOutput> {
+async function runInProcess(ctx: SuiteContext, sup: SupervisorApi, h: BenchHome, taskFile: string, kind: RunKind): Promise<RunOutput> {
+  const full = kind === 'boot';
   const consoleLog = vmPaths(h.home, NAME, { disposable: false, guestAgent: true }, h.env).consoleLog;
   const offset = fileSize(consoleLog);
   // Where start time goes: planning alone (the same work start() does first), timed before the start.
@@ -68,6 +80,17 @@ async function runInProcess(ctx: SuiteContext, sup: SupervisorApi, h: BenchHome,
   const info = await sup.start({ taskFile });
   const tQmp = nowMs();
   try {
+    if (kind === 'kill') {
+      const w = await watchExit(ctx.root, info.pid!);
+      let tNotice: number | undefined;
+      const off = sup.on('vm', (i) => {
+        if (i.name === NAME && !LIVE.has(i.state)) tNotice ??= nowMs();
+      });
+      await sup.stop(NAME, { force: true });
+      off();
+      const tExit = await w.exited;
+      return { qmp: tQmp - t0, plan: planMs, noticed: (tNotice ?? nowMs()) - tExit };
+    }
     if (!full) return { qmp: tQmp - t0, plan: planMs };
     const tMarker = await waitForMarker(consoleLog, ctx.guest.markers.ready, offset, BOOT_TIMEOUT_MS);
     const w = await watchExit(ctx.root, info.pid!);
@@ -88,7 +111,8 @@ async function runInProcess(ctx: SuiteContext, sup: SupervisorApi, h: BenchHome,
   }
 }
 
-async function runCli(ctx: SuiteContext, h: BenchHome, taskFile: string, full: boolean): Promise<RunOutput> {
+async function runCli(ctx: SuiteContext, h: BenchHome, taskFile: string, kind: RunKind): Promise<RunOutput> {
+  const full = kind === 'boot';
   const consoleLog = vmPaths(h.home, NAME, { disposable: false, guestAgent: true }, h.env).consoleLog;
   const offset = fileSize(consoleLog);
   const t0 = nowMs();
@@ -134,12 +158,13 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
       // Warm-up runs stop at QMP ready: they warm the caches, not the guest. Booting the guest to its
       // marker takes 7 s on a quiet machine and far more under load: a quick run boots it in its first
       // measured round only, a full run in its first three.
+      // Measured rounds without a boot end by SIGKILL under the exit observer (more "exit noticed" samples).
       const bootRounds = ctx.quick ? 1 : 3;
-      const full = !at.warmup && at.round < ctx.warmupRounds + bootRounds;
-      ctx.log(`start-stop: round ${at.round}${at.warmup ? ' (warm-up)' : ''}: ${variant}`);
-      if (variant === 'raw') return runRaw(ctx, homes.raw, tasks.raw, full);
-      if (variant === 'vmdesk') return runInProcess(ctx, sup, homes.vmdesk, tasks.vmdesk, full);
-      return runCli(ctx, homes.cli, tasks.cli, full);
+      const kind: RunKind = at.warmup ? 'none' : at.round < ctx.warmupRounds + bootRounds ? 'boot' : 'kill';
+      ctx.log(`start-stop: round ${at.round}${at.warmup ? ' (warm-up)' : ''}: ${variant}${kind === 'boot' ? ' (boot to the marker, graceful stop)' : ''}`);
+      if (variant === 'raw') return runRaw(ctx, homes.raw, tasks.raw, kind);
+      if (variant === 'vmdesk') return runInProcess(ctx, sup, homes.vmdesk, tasks.vmdesk, kind);
+      return runCli(ctx, homes.cli, tasks.cli, kind);
     });
     const raw = (k: string, label: string) => ({ label, samples: s.raw[k]! });
     const rawQmpLabel = 'qemu-system-x86_64 started directly, QMP polled';
@@ -149,7 +174,7 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
       figure({ id: 'start.plan', group: 'Start', title: 'of which: planning the task (driver: parse, image checks incl. `qemu-img info`, argv)', unit: 'ms', note: 'supervisor plan() timed on its own just before each start()' }, s.vmdesk.plan!),
       figure({ id: 'start.marker.in-process', group: 'Start', title: 'start to the guest\'s ready marker: supervisor API', unit: 'ms' }, s.vmdesk.marker!, raw('marker', 'raw QEMU, same console-log watcher')),
       figure({ id: 'stop.in-process', group: 'Stop', title: 'graceful stop: stop() call to its return', unit: 'ms' }, s.vmdesk.stop!, raw('stop', 'QMP system_powerdown to process exit, measured directly')),
-      figure({ id: 'stop.exit-noticed', group: 'Stop', title: 'exit noticed: supervisor "exited" notification after the QEMU process is gone', unit: 'ms', note: 'the process exit seen by an independent observer process polling /proc every 0.5 ms (bench/exit-watch.mjs); Nomad\'s driver polls once a second' }, s.vmdesk.noticed!, raw('noticed', 'Node\'s own child "exit" event for raw QEMU (the floor on this machine)')),
+      figure({ id: 'stop.exit-noticed', group: 'Stop', title: 'exit noticed: supervisor "exited" notification after the QEMU process is gone', unit: 'ms', note: 'the process exit seen by an independent observer process polling /proc every 0.5 ms (bench/exit-watch.mjs); samples from the graceful stops (booted rounds) and from SIGKILL stops right after QMP ready (the other measured rounds); Nomad\'s driver polls once a second' }, s.vmdesk.noticed!, raw('noticed', 'Node\'s own child "exit" event for raw QEMU (the floor on this machine)')),
       figure({ id: 'stop.in-process-returned', group: 'Stop', title: 'stop() returned after the QEMU process is gone', unit: 'ms' }, s.vmdesk.returned!),
     ];
     if (hasCli) {

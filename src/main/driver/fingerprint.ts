@@ -147,14 +147,24 @@ function lastLine(s: string): string {
   return s.trim().split('\n').pop() ?? '';
 }
 
-/** Fingerprints the host (not cached). */
-export async function probeHost(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): Promise<HostFingerprint> {
-  const found = await findEmulators(env.PATH);
-  const emulatorList: FoundEmulator[] = await Promise.all(found.map(async (e) => ({ ...e, version: await versionOf(e.binary) })));
-  const qemuImgPath = await which('qemu-img', env.PATH);
-  const qemuImg = qemuImgPath ? { binary: qemuImgPath, version: await versionOf(qemuImgPath) } : undefined;
+/**
+ * Fingerprints the host (not cached). Every probe runs at once (each is a QEMU or qemu-img process that
+ * mostly waits): one after the other they cost 300-600 ms on a loaded machine, paid by the first plan of
+ * every process (bench: scale, `vmdesk start`). `versions: false` skips the `--version` runs, which only
+ * `vmdesk doctor` shows.
+ */
+export async function probeHost(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, opts: { versions?: boolean } = {}): Promise<HostFingerprint> {
+  const withVersions = opts.versions ?? true;
+  const version = (binary: string) => (withVersions ? versionOf(binary) : Promise.resolve(undefined));
+  const [found, qemuImgPath] = await Promise.all([findEmulators(env.PATH), which('qemu-img', env.PATH)]);
   const probeBinary = (found.find((e) => e.name === 'x86_64') ?? found.find((e) => /^[a-z0-9_]+$/.test(e.name)))?.binary;
-  const [kvm, sandbox] = [await probeKvm(probeBinary, platform), await probeSandbox(probeBinary)];
+  const [emulatorList, qemuImgVersion, kvm, sandbox] = await Promise.all([
+    Promise.all(found.map(async (e): Promise<FoundEmulator> => ({ ...e, version: await version(e.binary) }))),
+    qemuImgPath ? version(qemuImgPath) : Promise.resolve(undefined),
+    probeKvm(probeBinary, platform),
+    probeSandbox(probeBinary),
+  ]);
+  const qemuImg = qemuImgPath ? { binary: qemuImgPath, version: qemuImgVersion } : undefined;
   return {
     platform,
     emulators: Object.fromEntries(found.map((e) => [e.name, e.binary])),
@@ -169,12 +179,12 @@ export async function probeHost(env: NodeJS.ProcessEnv = process.env, platform: 
 
 const cache = new Map<string, Promise<HostFingerprint>>();
 
-/** The host's fingerprint, probed once per process (per PATH). */
+/** The host's fingerprint for planning (no versions: see probeHost), probed once per process (per PATH). */
 export function fingerprintHost(env: NodeJS.ProcessEnv = process.env): Promise<HostFingerprint> {
   const key = env.PATH ?? '';
   let p = cache.get(key);
   if (!p) {
-    p = probeHost(env);
+    p = probeHost(env, process.platform, { versions: false });
     cache.set(key, p);
     p.catch(() => cache.delete(key));
   }

@@ -1,4 +1,5 @@
-// I/O edge: resolves the task's image to its real path, reads its header and `qemu-img info`, and walks the
+// I/O edge: resolves the task's image to its real path, reads its header and (unless the header alone is
+// certain: image-probe.ts) `qemu-img info`, and walks the
 // backing chain, refusing anything outside the allowed places. QEMU resolves a relative backing or data file
 // name against the directory of the image that names it (block.c bdrv_get_full_backing_filename); vmdesk
 // hands QEMU the real path, so both sides resolve against the same directory.
@@ -10,6 +11,7 @@ import { VmdeskError } from '../../shared/errors';
 import type { ImageInfo } from '../../shared/plan';
 import { HEADER_BYTES, parseImageHeader, type ImageHeader } from './image-header';
 import { imageFormatProblem } from './image-formats';
+import { probeImageInfo } from './image-probe';
 import { isAllowedImagePath, referencedFileProblem } from './image-policy';
 
 const execFileAsync = promisify(execFile);
@@ -50,16 +52,24 @@ export async function resolveAllowedPlaces(taskDir: string, imagePaths: readonly
   return { taskDir: realTaskDir, imageDirs: dirs };
 }
 
-/** Reads the first HEADER_BYTES of a file. */
-async function readHeader(path: string): Promise<ImageHeader> {
+/** Reads the first HEADER_BYTES of a file: the bytes, what they say, and the file's size. */
+async function readHeader(path: string): Promise<{ header: ImageHeader; bytes: Buffer; size: number }> {
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.alloc(HEADER_BYTES);
     const { bytesRead } = await fh.read(buf, 0, HEADER_BYTES, 0);
-    return parseImageHeader(buf.subarray(0, bytesRead));
+    const bytes = buf.subarray(0, bytesRead);
+    return { header: parseImageHeader(bytes), bytes, size: (await fh.stat()).size };
   } finally {
     await fh.close();
   }
+}
+
+/** The header's answer when it is certain (image-probe.ts), else `qemu-img info`. */
+async function imageInfo(path: string, head: { header: ImageHeader; bytes: Buffer; size: number }, formatHint: string | undefined, qemuImg: string): Promise<QemuImgInfo> {
+  const probed = probeImageInfo(head.bytes, head.header, head.size, path, formatHint);
+  if (probed) return { format: probed.format, 'virtual-size': probed.virtualSize };
+  return qemuImgInfo(path, formatHint, qemuImg);
 }
 
 interface QemuImgInfo {
@@ -132,7 +142,8 @@ export async function inspectImage(realImage: string, places: AllowedPlaces, qem
     }
     seen.add(current);
 
-    const header = await readHeader(current);
+    const head = await readHeader(current);
+    const header = head.header;
     if (header.problem && (formatHint === undefined || formatHint === header.kind)) {
       throw new VmdeskError('IMAGE_INVALID', `${current}: ${header.problem}`, 'config.image_path');
     }
@@ -147,7 +158,7 @@ export async function inspectImage(realImage: string, places: AllowedPlaces, qem
     if (interpretAsQcow2 && header.dataFile) await checkReferencedFile('data file', header.dataFile, current, places);
     if (interpretAsQcow2 && header.backingFile) await checkReferencedFile('backing file', header.backingFile, current, places);
 
-    const info = await qemuImgInfo(current, formatHint, qemuImg);
+    const info = await imageInfo(current, head, formatHint, qemuImg);
     const problem = imageFormatProblem(info.format);
     if (problem) throw new VmdeskError('IMAGE_INVALID', `${current}: ${problem}`, 'config.image_path');
     const dataFile = info['format-specific']?.data?.['data-file'];

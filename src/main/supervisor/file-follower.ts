@@ -8,6 +8,8 @@ import { liveStart } from './log-rotation';
 
 /** Bytes read per chunk. */
 export const FOLLOW_CHUNK_BYTES = 64 * 1024;
+/** Reads at least this long are handed to the subscriber without a copy. */
+const HAND_OVER_BYTES = FOLLOW_CHUNK_BYTES / 4;
 
 /** A running follower. */
 export interface Follower {
@@ -23,7 +25,7 @@ export function followFile(path: string, onData: (chunk: Buffer) => void | Promi
   let running = false;
   let again = false;
   let watcher: FSWatcher | undefined;
-  const buf = Buffer.alloc(FOLLOW_CHUNK_BYTES);
+  let buf = Buffer.allocUnsafe(FOLLOW_CHUNK_BYTES);
 
   const pump = async () => {
     if (running) {
@@ -43,7 +45,17 @@ export function followFile(path: string, onData: (chunk: Buffer) => void | Promi
             const n = readSync(fd, buf, 0, buf.length, offset);
             if (n <= 0) break;
             offset += n;
-            await onData(Buffer.from(buf.subarray(0, n)));
+            // The subscriber owns what it gets (it may keep it). A well-filled read buffer is handed over as it
+            // is and a fresh one is taken: copying every chunk cost a quarter of the follower's throughput
+            // (bench: console pipeline). A small read is copied out, so a kept line does not pin 64 KiB.
+            let chunk: Buffer;
+            if (n >= HAND_OVER_BYTES) {
+              chunk = buf.subarray(0, n);
+              buf = Buffer.allocUnsafe(FOLLOW_CHUNK_BYTES);
+            } else {
+              chunk = Buffer.from(buf.subarray(0, n));
+            }
+            await onData(chunk);
           }
         } finally {
           closeSync(fd);
@@ -56,10 +68,23 @@ export function followFile(path: string, onData: (chunk: Buffer) => void | Promi
     }
   };
 
+  // A writer appending fast raises one inotify event per write() (512 for 64 MiB written by `cat`); they
+  // arrive together, and one pump at the end of this turn of the event loop reads what all of them
+  // announced. A pump per event re-opened the file hundreds of times for nothing (bench: console pipeline).
+  let scheduled = false;
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      void pump();
+    });
+  };
+
   // Watch the directory: works before the file exists, and survives the file being created late.
   try {
     watcher = watch(dirname(path), (_event, file) => {
-      if (!stopped && (file === null || file === basename(path))) void pump();
+      if (!stopped && (file === null || file === basename(path))) schedule();
     });
     watcher.on('error', () => undefined);
   } catch {

@@ -17,7 +17,6 @@
 //    the caller retries once space returns.
 // The punched boundary is kept in <log>.start so readers skip the hole (reading it would yield zeros).
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
-import { execa } from 'execa';
 import { writeFileAtomic } from './atomic-file';
 
 /** Bytes kept live in a log before a rotation (the archive holds the same again per generation). */
@@ -28,6 +27,7 @@ const BLOCK = 4096;
 
 /** Offset where the live data of `path` starts (0 unless a rotation punched the head). */
 export function liveStart(path: string): number {
+  if (!existsSync(`${path}.start`)) return 0; // the common case, checked without throwing (the follower asks often)
   try {
     const n = Number(readFileSync(`${path}.start`, 'utf8').trim());
     return Number.isFinite(n) && n > 0 ? n : 0;
@@ -68,6 +68,7 @@ export async function rotateIfNeeded(path: string, maxBytes = LOG_MAX_BYTES, arc
   // The new start is published before the punch: a reader then skips bytes that are already archived, never
   // reads the punched hole as zeros (which it would if the punch came first and this write then failed).
   withUndo(() => writeFileAtomic(`${path}.start`, `${cut}\n`), undoCopy);
+  const { execa } = await import('execa'); // loaded when first needed (start-up time of the app and the CLI)
   const r = await execa('fallocate', ['--punch-hole', '--offset', String(start), '--length', String(cut - start), path], { reject: false, all: true });
   if (r.exitCode !== 0) {
     // Nothing freed: put the start and the archive back. Should that fail too, the start says `cut` and the

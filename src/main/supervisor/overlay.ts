@@ -1,7 +1,6 @@
 // Disposable VMs run on a qcow2 overlay over the image (qemu-img create -b), so the image is never written.
 import { chmodSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
 import { VmdeskError } from '../../shared/errors';
 import type { Plan } from '../../shared/plan';
 
@@ -16,6 +15,8 @@ export async function createOverlay(plan: Plan): Promise<void> {
   const overlay = plan.paths.overlay;
   if (!overlay) return;
   // -F is required: never let QEMU probe the backing file's format (a raw image could pose as qcow2).
+  // execa is loaded when first needed: importing it costs start-up time for every app and CLI launch.
+  const { execa } = await import('execa');
   const r = await execa(qemuImgFor(plan.binary), ['create', '-q', '-f', 'qcow2', '-b', plan.image.path, '-F', plan.image.format, overlay], {
     reject: false,
     all: true,

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Plan } from '../../shared/plan';
 import type { ExitRecord, VmState } from '../../shared/vm';
 import { vmsDir } from '../store/paths';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomic, writeFileAtomicVisible } from './atomic-file';
 
 /** File name of the record inside the VM directory. */
 export const RECORD_FILE = 'vm.json';
@@ -61,9 +61,23 @@ export function recordPath(vmDir: string): string {
   return join(vmDir, RECORD_FILE);
 }
 
-/** Writes the record atomically. */
+/** Writes the record atomically and durably (fsync of the file and the directory) before returning. */
 export function writeRecord(vmDir: string, record: StateRecord): void {
   writeFileAtomic(recordPath(vmDir), JSON.stringify(record, null, 2) + '\n');
+}
+
+/**
+ * Writes the record atomically, visible to every process at once; it reaches the disk in the background
+ * (the promise settles then; it never rejects). For the records of a live VM (starting, running, paused,
+ * stopping): what recovery needs from them is that a later vmdesk process can read them after this one is
+ * SIGKILLed, and a rename is in the shared page cache the moment it returns. Durability guards against an
+ * OS crash or power cut, which no QEMU survives either: after one, a live-state record that did not reach
+ * the disk is stale (the previous record, reconciled to "exited" because its pid is gone) or, on some
+ * filesystems, empty (quarantined as corrupt and reported), and no running QEMU is lost track of.
+ * A VM's final record (exited, crashed) is written with writeRecord: it is what outlives a reboot.
+ */
+export function writeRecordVisible(vmDir: string, record: StateRecord): Promise<void> {
+  return writeFileAtomicVisible(recordPath(vmDir), JSON.stringify(record, null, 2) + '\n');
 }
 
 /** Result of reading a record. */

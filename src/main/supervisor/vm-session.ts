@@ -13,7 +13,7 @@ import { isRunningPid, isSameProcess } from './proc';
 import { delay, sleep } from './sleep';
 import type { ChildExit } from './spawn';
 import { isCrash, isLive, nextState, type VmInput } from './state-machine';
-import { readRecord, recordPath, writeRecord, type StateRecord } from './state-record';
+import { readRecord, recordPath, writeRecord, writeRecordVisible, type StateRecord } from './state-record';
 import { haltVerdict, INTERNAL_ERROR_REASON } from './halt-status';
 import { infoFromRecord } from './vm-info';
 import { cpuPercent, pushBounded, readCpu, STATS_INTERVAL_MS, type CpuReading } from './stats';
@@ -216,15 +216,22 @@ export class VmSession {
     this.persist();
   }
 
-  private persist(opts: { notify: boolean } = { notify: true }): void {
-    this.writeRecordNow();
+  /**
+   * Writes the record. A live state (running, paused, stopping) is written visible-now, durable-soon
+   * (writeRecordVisible: no fsync blocking the event loop, which would also delay noticing an exit); the
+   * final record (`durable`) is fsynced before this returns, so stop() returns only after it is on disk.
+   */
+  private persist(opts: { notify: boolean; durable?: boolean } = { notify: true }): void {
+    this.writeRecordNow(opts.durable === true);
     if (opts.notify) this.hooks.changed(this.info());
   }
 
   /** Writes the record; on a full disk the previous record stays whole on disk and the write is retried each tick. */
-  private writeRecordNow(): boolean {
+  private writeRecordNow(durable = true): boolean {
     try {
-      writeRecord(this.record.plan.paths.vmDir, this.record);
+      // Both throw before anything is published when the disk is full (the background fsync never rejects).
+      if (durable) writeRecord(this.record.plan.paths.vmDir, this.record);
+      else void writeRecordVisible(this.record.plan.paths.vmDir, this.record);
       this.recordDirty = false;
       return true;
     } catch (err) {
@@ -426,7 +433,7 @@ export class VmSession {
     // few to tens of ms on a busy disk). Both run before any awaiting caller (stop()) resumes.
     this.hooks.changed(this.info());
     rmSync(this.record.plan.paths.runtimeDir, { recursive: true, force: true });
-    this.persist({ notify: false });
+    this.persist({ notify: false, durable: true });
     const q = this.qmp;
     this.qmp = undefined;
     if (q) void q.close();
