@@ -419,7 +419,11 @@ export class VmSession {
     this.record.lastExit = record;
     delete this.record.stopRequestedAt;
     this.record.state = nextState(this.record.state, { type: 'exited', ...facts, diedUnannounced });
-    this.emit(
+    // The VM was destroyed, or started again, before this exit reached us (a late child-exit event): its
+    // directory now belongs to another run. Tell the listeners; write nothing, remove nothing.
+    const superseded = this.supersededOnDisk();
+    this.hooks.event(
+      this.name,
       makeEvent(crash ? 'error' : 'lifecycle', crash ? 'crashed' : 'exited', record.summary, {
         code,
         signal,
@@ -428,36 +432,46 @@ export class VmSession {
         ...(record.stopStep ? { stopStep: record.stopStep } : {}),
         ...(crash ? { consoleTail: lastLines(readTail(this.record.plan.paths.consoleLog, 2048), 10) } : {}),
       }),
+      { journal: !superseded },
     );
     // Listeners first (the app shows the exit at once), then the durable record (its write fsyncs: from a
     // few to tens of ms on a busy disk). Both run before any awaiting caller (stop()) resumes.
     this.hooks.changed(this.info());
-    rmSync(this.record.plan.paths.runtimeDir, { recursive: true, force: true });
-    this.persist({ notify: false, durable: true });
+    if (!superseded) {
+      rmSync(this.record.plan.paths.runtimeDir, { recursive: true, force: true });
+      this.persist({ notify: false, durable: true });
+    }
     const q = this.qmp;
     this.qmp = undefined;
     if (q) void q.close();
     this.resolveExit(record);
   }
 
+  /** True when the record on disk is gone (the VM was destroyed) or is another run's (another uuid). */
+  private supersededOnDisk(): boolean {
+    const r = readRecord(this.record.plan.paths.vmDir);
+    return r.ok ? r.record.uuid !== this.record.uuid : r.missing === true;
+  }
+
   /**
-   * Another vmdesk process stopped this VM through the second QMP monitor (its stop request is in the record
-   * on disk) and records the exit itself: this session takes that record rather than writing a second,
-   * unrequested exit. Waits up to 3 s for it; a stop request whose process never finishes is still honoured
-   * (the exit counts as requested). True when the other record was adopted.
+   * Another vmdesk process stopped this VM through the second QMP monitor (its stop request, or already the
+   * exit, is in the record on disk, same uuid) and records the exit itself: this session takes that record
+   * rather than writing a second, unrequested exit. Waits up to 3 s for it; a stop request whose process
+   * never finishes is still honoured (the exit counts as requested). True when the other record was adopted.
    */
   private async adoptExitRecordedElsewhere(): Promise<boolean> {
     const mine = (r: ReturnType<typeof readRecord>) => (r.ok && r.record.uuid === this.record.uuid ? r.record : undefined);
     const first = mine(readRecord(this.record.plan.paths.vmDir));
-    if (!first?.stopRequestedAt) return false;
-    this.requested = true;
+    const recordedElsewhere = first !== undefined && !isLive(first.state) && first.lastExit !== undefined;
+    if (!first?.stopRequestedAt && !recordedElsewhere) return false;
+    this.requested = first.stopRequestedAt !== undefined || first.lastExit?.requested === true;
     for (const end = Date.now() + 3_000; Date.now() < end; await delay(25)) {
       const theirs = mine(readRecord(this.record.plan.paths.vmDir));
       if (theirs && !isLive(theirs.state) && theirs.lastExit) {
         this.record.state = theirs.state;
         this.record.lastExit = theirs.lastExit;
         delete this.record.stopRequestedAt;
-        const how = makeEvent(isCrash(theirs.lastExit) ? 'error' : 'lifecycle', isCrash(theirs.lastExit) ? 'crashed' : 'exited', theirs.lastExit.summary, { requested: true, recordedBy: 'another vmdesk process' });
+        const how = makeEvent(isCrash(theirs.lastExit) ? 'error' : 'lifecycle', isCrash(theirs.lastExit) ? 'crashed' : 'exited', theirs.lastExit.summary, { requested: theirs.lastExit.requested, recordedBy: 'another vmdesk process' });
         this.hooks.event(this.name, how, { journal: false });
         this.hooks.changed(this.info());
         const q = this.qmp;
