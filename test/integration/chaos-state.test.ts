@@ -195,7 +195,8 @@ describe('two vmdesk processes racing on the same VM, 50 times', () => {
 
       const stops = await Promise.all(workers.map((w) => ask(w, 'stop race')));
       const killed = stops.filter((r) => r.ok && r.step !== 'already-exited');
-      expect({ round, killed: killed.length, stops }).toEqual({ round, killed: 1, stops });
+      const story = () => `round ${round}: starts ${JSON.stringify(starts)} stops ${JSON.stringify(stops)}; events ${existsSync(join(t.home, 'vms', 'race', 'events.jsonl')) ? readFileSync(join(t.home, 'vms', 'race', 'events.jsonl'), 'utf8') : '(none)'}`;
+      expect(killed.length, story()).toBe(1);
       for (const r of stops.filter((x) => !x.ok)) expect({ round, code: r.code }).toEqual({ round, code: expect.stringMatching(clear) });
       expect(qemusOf('race')).toEqual([]);
 

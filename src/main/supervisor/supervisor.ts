@@ -153,6 +153,7 @@ class Supervisor implements SupervisorApi {
     const lock = await acquireLock(vmDir, 'start');
     let previous: StateRecord | undefined;
     let createdDir = false;
+    let removeIfEmpty = false;
     let spawned: SpawnedQemu | undefined;
     let qmp: QmpClient | undefined;
     let began = false; // set once this start writes its own record: only then is there anything to undo
@@ -247,7 +248,7 @@ class Supervisor implements SupervisorApi {
         await this.undoStart(plan, spawned, qmp, previous, createdDir);
         this.sessions.delete(name);
       } else if (!dirExisted) {
-        rmSync(vmDir, { recursive: true, force: true }); // only the lock was created
+        removeIfEmpty = true; // only the lock was created here (unless another process has filled it since)
       }
       if (err instanceof VmdeskError) throw err;
       if (isDiskFullError(err)) {
@@ -260,6 +261,15 @@ class Supervisor implements SupervisorApi {
       throw new VmdeskError('START_FAILED', `starting ${name} failed: ${(err as Error).message}`);
     } finally {
       lock.release();
+      // Never recursive: dirExisted was looked at before the lock, and another start may have made this
+      // directory its own since (removing it took a running VM's record, logs and overlay with it).
+      if (removeIfEmpty) {
+        try {
+          rmdirSync(vmDir);
+        } catch {
+          // not empty: another run's files
+        }
+      }
     }
   }
 
