@@ -81,6 +81,18 @@ describe('fingerprint pieces', () => {
     ]);
     expect(formatDoctorReport(r)).toMatch(/emulators: none found on PATH\n/);
   });
+  it('nested KVM is usable but comes with a hint: some guests cannot run under it', () => {
+    const f: HostFingerprint = {
+      platform: 'linux', emulators: {}, kvmUsable: true, sandboxSupported: true, emulatorList: [{ name: 'x86_64', binary: '/usr/bin/qemu-system-x86_64' }],
+      qemuImg: { binary: '/usr/bin/qemu-img' },
+      kvm: { device: true, accessible: true, usable: true, nested: true, detail: 'QEMU enabled KVM; nested' }, sandbox: { supported: true, detail: 'y' },
+    };
+    const r = doctorReport(f, 'ID=debian\n');
+    expect(r.ok).toBe(true);
+    expect(r.accelerators).toEqual(['tcg', 'kvm']);
+    expect(r.hints).toEqual([expect.stringMatching(/nested.*KVM internal error.*"tcg"/)]);
+    expect(doctorReport({ ...f, kvm: { ...f.kvm, nested: false } }, '').hints).toEqual([]);
+  });
 });
 
 describe('loadDriverConfig', () => {

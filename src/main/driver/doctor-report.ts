@@ -40,6 +40,9 @@ export function doctorReport(f: HostFingerprint, osRelease = ''): DoctorJson {
         : 'KVM is not usable here; tasks must use accelerator "tcg" (slower, but works everywhere)',
     );
   }
+  if (f.kvm.usable && f.kvm.nested) {
+    hints.push('KVM here is nested (this host is a VM): some guests stop with a KVM internal error; vmdesk then ends them and says so. Use accelerator "tcg" for those');
+  }
   if (!f.sandbox.supported) hints.push('QEMU runs without seccomp sandboxing here (a QEMU built with seccomp adds it)');
   return {
     ok: f.emulatorList.length > 0 && f.qemuImg !== undefined,

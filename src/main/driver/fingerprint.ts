@@ -3,7 +3,7 @@
 // (QEMU really accepts -sandbox). Cached per process: planTask calls it for every plan.
 import { execFile, spawn } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, readdir, stat } from 'node:fs/promises';
+import { access, readdir, readFile, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { HostFacts } from './plan';
@@ -23,7 +23,8 @@ export interface FoundEmulator {
 export interface HostFingerprint extends HostFacts {
   emulatorList: FoundEmulator[];
   qemuImg?: { binary: string; version?: string };
-  kvm: { device: boolean; accessible: boolean; usable: boolean; detail: string };
+  /** `nested`: this host is itself a VM (the CPU's `hypervisor` flag), where KVM may fail on some guests. */
+  kvm: { device: boolean; accessible: boolean; usable: boolean; detail: string; nested?: boolean };
   sandbox: { supported: boolean; detail: string };
 }
 
@@ -130,9 +131,21 @@ async function probeKvm(binary: string | undefined, platform: NodeJS.Platform): 
   if (!binary) return { device, accessible: true, usable: false, detail: 'no qemu-system binary to try KVM with' };
   const r = await probeQemu(binary, ['-accel', 'kvm']);
   const enabled = /"enabled":\s*true/.test(r.stdout);
-  return enabled && r.code === 0
-    ? { device, accessible: true, usable: true, detail: 'QEMU enabled KVM' }
-    : { device, accessible: true, usable: false, detail: `QEMU could not enable KVM: ${lastLine(r.stderr) || `exit ${r.code}`}` };
+  if (enabled && r.code === 0) {
+    return (await runsUnderHypervisor())
+      ? { device, accessible: true, usable: true, nested: true, detail: 'QEMU enabled KVM; this host is itself a virtual machine (nested virtualisation)' }
+      : { device, accessible: true, usable: true, detail: 'QEMU enabled KVM' };
+  }
+  return { device, accessible: true, usable: false, detail: `QEMU could not enable KVM: ${lastLine(r.stderr) || `exit ${r.code}`}` };
+}
+
+/** True when /proc/cpuinfo carries the `hypervisor` flag (this Linux runs in a VM). */
+async function runsUnderHypervisor(): Promise<boolean> {
+  try {
+    return /^flags\s*:.*\bhypervisor\b/m.test(await readFile('/proc/cpuinfo', 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 async function probeSandbox(binary: string | undefined): Promise<HostFingerprint['sandbox']> {
