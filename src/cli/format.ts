@@ -21,18 +21,8 @@ export function formatUptime(ms: number | undefined): string {
   return `${Math.floor(h / 24)}d${String(h % 24).padStart(2, '0')}h`;
 }
 
-/** "123.4 MiB". */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(1)} ${units[u]}`;
-}
+/** Bytes for people ("1.5 KiB"): the one shared formatter. */
+export { formatBytes } from '../shared/format-bytes';
 
 /** "http 127.0.0.1:8080->80". */
 export function formatPorts(ports: PortForward[]): string {

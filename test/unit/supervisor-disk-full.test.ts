@@ -91,7 +91,7 @@ describe('what the user is told', () => {
 
   it('the resumed message says what was lost', () => {
     expect(logDiskResumedMessage(at, 3 * 1024 * 1024, '/h/vms/a')).toBe(
-      `the disk holding /h/vms/a has space again (3.0 MiB free); logging resumed (console output QEMU could not write since ${at} is lost)`,
+      `the disk holding /h/vms/a has space again (3 MiB free); logging resumed (console output QEMU could not write since ${at} is lost)`,
     );
   });
 
@@ -107,7 +107,7 @@ describe('what the user is told', () => {
     [1023, '1023 B'],
     [1536, '1.5 KiB'],
     [256 * 1024, '256 KiB'],
-    [5 * 1024 * 1024 * 1024, '5.0 GiB'],
+    [5 * 1024 * 1024 * 1024, '5 GiB'],
   ])('formatBytes(%d) = %s', (n, s) => expect(formatBytes(n)).toBe(s));
 });
 

@@ -1,4 +1,5 @@
 // The log disk (the filesystem holding $VMDESK_HOME) running full: when to say so, when to say it is over.
+import { formatBytes } from '../../shared/format-bytes';
 //
 // QEMU writes console.log and qemu.stderr.log itself; on ENOSPC it drops what it cannot write and carries on
 // (QEMU 7.2 chardev/char.c qemu_chr_write_log returns on a failed write(); stderr writes are unchecked), so
@@ -104,15 +105,5 @@ export function logDiskResumedMessage(since: string, freeBytesNow: number | unde
   return `the disk holding ${vmDir} has space again (${free}); logging resumed (console output QEMU could not write since ${since} is lost)`;
 }
 
-/** 1536 -> "1.5 KiB". Pure. */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
+/** Bytes for people ("1.5 KiB"), re-exported for the supervisor's messages. */
+export { formatBytes };

@@ -1,4 +1,5 @@
 // Pure formatting helpers for the UI: uptime, bytes, times, percentages.
+import { formatBytes as formatKnownBytes } from '../../../shared/format-bytes';
 
 /** "3d 4h", "2h 05m", "4m 09s", "12s"; "—" for missing values. */
 export function formatUptime(ms: number | undefined): string {
@@ -24,20 +25,11 @@ export function currentUptimeMs(startedAt: string | undefined, reportedMs: numbe
   return reportedMs;
 }
 
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
-/** Binary-prefixed byte count: "512 B", "1.5 KiB", "300 MiB", "40.0 GiB". */
+/** Bytes for people ("1.5 KiB"), or "—" when unknown. */
 export function formatBytes(bytes: number | undefined): string {
   if (bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return '—';
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  if (unit === 0) return `${value} B`;
-  const digits = value >= 100 || Number.isInteger(value) ? 0 : 1;
-  return `${value.toFixed(digits)} ${UNITS[unit]}`;
+  return formatKnownBytes(bytes);
 }
 
 /** A CPU percentage with one decimal under 10 ("3.4%", "57%"). */
