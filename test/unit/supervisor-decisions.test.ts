@@ -8,6 +8,7 @@ import { cpuPercent, pushBounded } from '../../src/main/supervisor/stats';
 import { parseEvents } from '../../src/main/supervisor/events-log';
 import { rotationCut } from '../../src/main/supervisor/log-rotation';
 import { qemuErrorLines } from '../../src/main/supervisor/log-tail';
+import { qmpEventMessage } from '../../src/main/supervisor/vm-session';
 import type { VmState } from '../../src/shared/vm';
 
 describe('nextState', () => {
@@ -133,4 +134,16 @@ describe('QEMU error lines', () => {
     const text = 'some noise\nqemu-system-x86_64: -netdev {...}: Could not set up host forwarding rule \'tcp:127.0.0.1:8080-:80\'\n';
     expect(qemuErrorLines(text)).toBe("qemu-system-x86_64: -netdev {...}: Could not set up host forwarding rule 'tcp:127.0.0.1:8080-:80'");
   });
+});
+
+describe('QMP events in the timeline read as sentences', () => {
+  it.each([
+    ['NIC_RX_FILTER_CHANGED', { name: 'net0', path: '/machine/peripheral/net0/virtio-backend' }, 'the guest set up its network card net0 (its driver changed the receive filter)'],
+    ['NIC_RX_FILTER_CHANGED', { path: '/machine/peripheral-anon/device[0]/virtio-backend' }, 'the guest set up its network card (its driver changed the receive filter)'],
+    ['RTC_CHANGE', { offset: -3600 }, "the guest set its clock (-3600 s from the host's)"],
+    ['VSERPORT_CHANGE', { id: 'channel0', open: true }, "the guest opened virtio serial port channel0 (the guest agent's channel, when the task has one)"],
+    ['WATCHDOG', { action: 'reset' }, "the guest's watchdog fired (QEMU action: reset)"],
+    ['DEVICE_TRAY_MOVED', { device: 'ide1-cd0', id: '', 'tray-open': true }, 'the tray of ide1-cd0 was opened'],
+    ['SOMETHING_NEW', {}, 'QMP event SOMETHING_NEW'],
+  ])('%s %j', (event, data, message) => expect(qmpEventMessage(event, data)).toBe(message));
 });

@@ -567,6 +567,25 @@ export function qmpEventMessage(event: string, data: Record<string, unknown>): s
       return `disk I/O error on ${String(data.device || data['node-name'] || 'a drive')} (${String(data.operation ?? 'unknown operation')}${data.nospace === true ? ', no space left' : data.reason ? `, ${String(data.reason)}` : ''}); QEMU action: ${String(data.action ?? 'unknown')}`;
     case 'GUEST_PANICKED':
       return 'the guest kernel panicked';
+    // The rest as QEMU 7.2's QAPI schema describes them (qapi/net.json, misc-target.json, char.json, run-state.json).
+    case 'NIC_RX_FILTER_CHANGED':
+      return `the guest set up its network card${data.name ? ` ${String(data.name)}` : ''} (its driver changed the receive filter)`;
+    case 'RTC_CHANGE':
+      return `the guest set its clock (${String(data.offset ?? '?')} s from the host's)`;
+    case 'VSERPORT_CHANGE':
+      return `the guest ${data.open === true ? 'opened' : 'closed'} virtio serial port ${String(data.id || '(unnamed)')} (the guest agent's channel, when the task has one)`;
+    case 'WATCHDOG':
+      return `the guest's watchdog fired (QEMU action: ${String(data.action ?? 'unknown')})`;
+    case 'GUEST_CRASHLOADED':
+      return 'the guest kernel panicked and loaded its crash kernel';
+    case 'SUSPEND':
+      return 'the guest suspended itself (ACPI S3)';
+    case 'SUSPEND_DISK':
+      return 'the guest suspended itself to disk (ACPI S4)';
+    case 'WAKEUP':
+      return 'the guest woke up';
+    case 'DEVICE_TRAY_MOVED':
+      return `the tray of ${String(data.id || data.device || 'a drive')} was ${data['tray-open'] === true ? 'opened' : 'closed'}`;
     default:
       return `QMP event ${event}`;
   }
