@@ -1,7 +1,7 @@
 // Every process the bench starts is tracked here and SIGKILLed at the end, on error and on Ctrl-C:
 // process groups (QEMU is started detached, in its own group) and directories (any process whose command
 // line names a bench temp dir, e.g. a QEMU started by a supervisor worker, is killed).
-import { readFileSync, readdirSync } from 'node:fs';
+import { pidsWithArg } from '../../../src/main/supervisor/proc';
 
 const groups = new Set<number>();
 const dirs = new Set<string>();
@@ -16,21 +16,6 @@ export function trackDir(dir: string): void {
   dirs.add(dir);
 }
 
-/** Live, non-zombie pids whose command line contains `text`. */
-export function pidsMentioning(text: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) continue;
-      if (/\nState:\s+Z/.test(readFileSync(`/proc/${entry}/status`, 'utf8'))) continue;
-      found.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return found;
-}
 
 /** SIGKILLs a process group; true when it existed. */
 export function killGroup(pid: number): boolean {
@@ -48,7 +33,7 @@ export function killEverything(): number {
   let n = 0;
   for (const pid of [...groups]) if (killGroup(pid)) n++;
   for (const dir of dirs) {
-    for (const pid of pidsMentioning(dir)) {
+    for (const pid of pidsWithArg(dir)) {
       try {
         process.kill(pid, 'SIGKILL');
         n++;
