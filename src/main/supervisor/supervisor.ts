@@ -296,7 +296,7 @@ class Supervisor implements SupervisorApi {
         }
         return { name, step: 'already-exited', durationMs: 0, info };
       }
-      if (stoppedElsewhere(session)) {
+      if (session.exitRecordedElsewhere()) {
         // Another vmdesk process stopped it (through the second QMP monitor) and recorded the exit while we
         // waited for the lock; this session has not seen its QEMU go yet. Nothing to stop twice.
         await Promise.race([session.exit, delay(5_000)]);
@@ -739,10 +739,4 @@ async function qmpAnswersAsAnother(socketPath: string, uuid: string): Promise<bo
   } finally {
     await qmp.close();
   }
-}
-
-/** True when the record on disk says this session's VM (same uuid) has already exited: recorded by another process. */
-function stoppedElsewhere(session: VmSession): boolean {
-  const onDisk = readRecord(session.record.plan.paths.vmDir);
-  return onDisk.ok && onDisk.record.uuid === session.record.uuid && !isLive(onDisk.record.state) && onDisk.record.lastExit !== undefined;
 }

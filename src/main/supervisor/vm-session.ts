@@ -447,6 +447,18 @@ export class VmSession {
     this.resolveExit(record);
   }
 
+  /** The record on disk when it is this run's (same uuid); undefined when it is missing, corrupt or another run's. */
+  private ownRecordOnDisk(): StateRecord | undefined {
+    const r = readRecord(this.record.plan.paths.vmDir);
+    return r.ok && r.record.uuid === this.record.uuid ? r.record : undefined;
+  }
+
+  /** This run's exit as recorded on disk by another vmdesk process (same uuid, final state), if there is one. */
+  exitRecordedElsewhere(): (StateRecord & { lastExit: ExitRecord }) | undefined {
+    const r = this.ownRecordOnDisk();
+    return recordedExit(r) ? r : undefined;
+  }
+
   /** True when the record on disk is gone (the VM was destroyed) or is another run's (another uuid). */
   private supersededOnDisk(): boolean {
     const r = readRecord(this.record.plan.paths.vmDir);
@@ -460,14 +472,12 @@ export class VmSession {
    * never finishes is still honoured (the exit counts as requested). True when the other record was adopted.
    */
   private async adoptExitRecordedElsewhere(): Promise<boolean> {
-    const mine = (r: ReturnType<typeof readRecord>) => (r.ok && r.record.uuid === this.record.uuid ? r.record : undefined);
-    const first = mine(readRecord(this.record.plan.paths.vmDir));
-    const recordedElsewhere = first !== undefined && !isLive(first.state) && first.lastExit !== undefined;
-    if (!first?.stopRequestedAt && !recordedElsewhere) return false;
+    const first = this.ownRecordOnDisk();
+    if (!first?.stopRequestedAt && !recordedExit(first)) return false;
     this.requested = first.stopRequestedAt !== undefined || first.lastExit?.requested === true;
     for (const end = Date.now() + 3_000; Date.now() < end; await delay(25)) {
-      const theirs = mine(readRecord(this.record.plan.paths.vmDir));
-      if (theirs && !isLive(theirs.state) && theirs.lastExit) {
+      const theirs = this.exitRecordedElsewhere();
+      if (theirs) {
         this.record.state = theirs.state;
         this.record.lastExit = theirs.lastExit;
         delete this.record.stopRequestedAt;
@@ -589,4 +599,9 @@ export function qmpEventMessage(event: string, data: Record<string, unknown>): s
     default:
       return `QMP event ${event}`;
   }
+}
+
+/** True for a record that holds a final exit (not live, with its exit record). Pure. */
+function recordedExit(r: StateRecord | undefined): r is StateRecord & { lastExit: ExitRecord } {
+  return r !== undefined && !isLive(r.state) && r.lastExit !== undefined;
 }
