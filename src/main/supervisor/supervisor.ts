@@ -580,13 +580,8 @@ class Supervisor implements SupervisorApi {
       return markLost(`cannot reach QEMU (pid ${pid}) on its QMP socket ${record.plan.paths.qmpSocket}: ${(err as Error).message}`);
     }
     // A stolen socket path: something else answers there. QMP query-uuid tells our QEMU apart.
-    let uuid: string | undefined;
-    try {
-      uuid = (await qmp.execute<{ UUID: string }>('query-uuid')).UUID;
-    } catch {
-      uuid = undefined;
-    }
-    if (uuid?.toLowerCase() !== record.uuid.toLowerCase()) {
+    const uuid = await queryUuid(qmp);
+    if (!sameUuid(uuid, record.uuid)) {
       await qmp.close();
       return markLost(`the QMP socket ${record.plan.paths.qmpSocket} is answered by another QEMU (uuid ${uuid ?? 'unknown'}, expected ${record.uuid}); not touching it`);
     }
@@ -732,11 +727,23 @@ async function qmpAnswersAsAnother(socketPath: string, uuid: string): Promise<bo
     return false;
   }
   try {
-    const answered = (await qmp.execute<{ UUID: string }>('query-uuid', undefined, { timeoutMs: 1_000 })).UUID;
-    return answered.toLowerCase() !== uuid.toLowerCase();
-  } catch {
-    return false;
+    const answered = await queryUuid(qmp, 1_000);
+    return answered !== undefined && !sameUuid(answered, uuid);
   } finally {
     await qmp.close();
   }
+}
+
+/** The uuid QEMU reports on QMP (query-uuid), or undefined when it does not answer. */
+async function queryUuid(qmp: QmpClient, timeoutMs?: number): Promise<string | undefined> {
+  try {
+    return (await qmp.execute<{ UUID: string }>('query-uuid', undefined, timeoutMs !== undefined ? { timeoutMs } : {})).UUID;
+  } catch {
+    return undefined;
+  }
+}
+
+/** QEMU prints uuids in lower case; records may hold either. Pure. */
+function sameUuid(a: string | undefined, b: string): boolean {
+  return a?.toLowerCase() === b.toLowerCase();
 }
