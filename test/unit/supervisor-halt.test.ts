@@ -3,20 +3,15 @@
 // frozen) is ended with QMP quit and recorded as a crash with the reason; `io-error` is reported and left paused.
 // The QEMU here is a FAKE QMP peer (a real unix socket speaking QMP) with a real bystander process as its pid:
 // a real KVM internal error cannot be produced on demand on a CI machine (it needs a host whose KVM fails).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { planTask } from '../../src/main/driver/prepare';
 import { haltVerdict } from '../../src/main/supervisor/halt-status';
-import { readProcStat } from '../../src/main/supervisor/proc';
-import { writeRecord, type StateRecord } from '../../src/main/supervisor/state-record';
 import { createSupervisor } from '../../src/main/supervisor/supervisor';
 import type { SupervisorApi } from '../../src/main/supervisor/api';
-import { parseTask } from '../../src/shared/task';
-import { guestDisk } from '../helpers/guest';
-import { guestDriverConfig, guestTask } from '../helpers/guest-plan';
+import { guestDriverConfig } from '../helpers/guest-plan';
+import { spawnBystander, writeRunningRecord } from '../helpers/recorded-vm';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
 import { waitFor } from '../helpers/wait-for';
 
@@ -41,16 +36,9 @@ afterEach(async () => {
 /** A FAKE QEMU: a bystander process carrying the uuid, and a QMP server on the VM's socket. */
 async function fakeQemu(name: string, haltStatus: string, initialStatus = 'running'): Promise<{ commands: string[]; pause: () => void }> {
   const uuid = randomUUID();
-  child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600000)', uuid], { stdio: 'ignore' });
-  const pid = await waitFor('the fake QEMU process', () => child?.pid);
-  const st = await waitFor('its /proc entry', () => readProcStat(pid));
-  const parsed = parseTask(guestTask(name, guestDisk));
-  if (!parsed.ok) throw new Error(parsed.message);
-  const plan = await planTask(parsed.task, t.home, { driverConfig: guestDriverConfig, home: t.home, uuid, env: t.env });
-  mkdirSync(plan.paths.vmDir, { recursive: true });
-  mkdirSync(plan.paths.runtimeDir, { recursive: true });
-  const record: StateRecord = { version: 1, name, state: 'running', uuid, plan, pid, pidStartTime: st.startTime, startedAt: new Date().toISOString(), createdAt: new Date().toISOString() };
-  writeRecord(plan.paths.vmDir, record);
+  const fake = await spawnBystander(uuid);
+  child = fake.child;
+  const { plan } = await writeRunningRecord(t, name, uuid, fake.pid, fake.startTime);
 
   const commands: string[] = [];
   const peers: Socket[] = [];

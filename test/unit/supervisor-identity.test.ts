@@ -2,21 +2,15 @@
 // time differs) and a stolen QMP socket (answered by a QEMU with another uuid). The "other processes" are
 // real processes; the stolen socket is a FAKE QMP server (a real unix socket speaking QMP), since the point
 // is precisely that it is not our QEMU. No process here is ever signalled by the supervisor.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { planTask } from '../../src/main/driver/prepare';
-import { readProcStat } from '../../src/main/supervisor/proc';
-import { writeRecord, type StateRecord } from '../../src/main/supervisor/state-record';
 import { createSupervisor } from '../../src/main/supervisor/supervisor';
 import type { SupervisorApi } from '../../src/main/supervisor/api';
-import { parseTask } from '../../src/shared/task';
-import { guestDisk } from '../helpers/guest';
-import { guestDriverConfig, guestTask } from '../helpers/guest-plan';
+import { guestDriverConfig } from '../helpers/guest-plan';
+import { spawnBystander, writeRunningRecord } from '../helpers/recorded-vm';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
-import { waitFor } from '../helpers/wait-for';
 
 let t: TempHome;
 let sup: SupervisorApi;
@@ -36,25 +30,14 @@ afterEach(async () => {
   t.remove();
 });
 
-/** A live process that is not QEMU, with `args` on its command line. */
+/** A live process that is not QEMU, with `args` on its command line (killed after the test). */
 async function bystander(...args: string[]): Promise<{ pid: number; startTime: number }> {
-  const c = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600000)', ...args], { stdio: 'ignore' });
-  children.push(c);
-  const pid = await waitFor('the bystander to start', () => c.pid);
-  const st = await waitFor('its /proc entry', () => readProcStat(pid));
-  return { pid, startTime: st.startTime };
+  const b = await spawnBystander(...args);
+  children.push(b.child);
+  return b;
 }
 
-async function recordFor(name: string, uuid: string, pid: number, pidStartTime: number): Promise<StateRecord> {
-  const parsed = parseTask(guestTask(name, guestDisk));
-  if (!parsed.ok) throw new Error(parsed.message);
-  const plan = await planTask(parsed.task, t.home, { driverConfig: guestDriverConfig, home: t.home, uuid, env: t.env });
-  mkdirSync(plan.paths.vmDir, { recursive: true });
-  mkdirSync(plan.paths.runtimeDir, { recursive: true });
-  const record: StateRecord = { version: 1, name, state: 'running', uuid, plan, pid, pidStartTime, startedAt: new Date().toISOString(), createdAt: new Date().toISOString() };
-  writeRecord(plan.paths.vmDir, record);
-  return record;
-}
+const recordFor = (name: string, uuid: string, pid: number, pidStartTime: number) => writeRunningRecord(t, name, uuid, pid, pidStartTime);
 
 const alive = (pid: number) => {
   try {
