@@ -1,6 +1,6 @@
 // `vmdesk agent NAME ping|info|ifaces|exec [--json] [-- CMD...]`: talk to qemu-ga in the guest.
 import { formatTable } from '../format';
-import { parseCli, printJson, reportError, withSupervisor } from '../context';
+import { parseCli, printJson, reporting, withSupervisor } from '../context';
 import { UsageError, type Command } from '../command';
 
 const OPS = ['ping', 'info', 'ifaces', 'exec'] as const;
@@ -23,8 +23,8 @@ export const agentCommand: Command = {
     if (op === 'exec' && command.length === 0) throw new UsageError('exec needs a command after --, e.g. vmdesk agent web exec -- /bin/uname -a');
     const timeoutMs = values['timeout-ms'] !== undefined ? Number(values['timeout-ms']) : undefined;
     if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) throw new UsageError('--timeout-ms must be a positive integer');
-    try {
-      return await withSupervisor(async (sup) => {
+    return reporting(io, 'agent', json, () =>
+      withSupervisor(async (sup) => {
         switch (op) {
           case 'ping':
             await sup.agent.ping(name);
@@ -59,9 +59,7 @@ export const agentCommand: Command = {
             return r.exitCode === 0 ? 0 : 1;
           }
         }
-      });
-    } catch (err) {
-      return reportError(io, 'agent', err, json);
-    }
+      }),
+    );
   },
 };

@@ -5,7 +5,7 @@ import { vmdeskHome, vmPaths } from '../../main/store/paths';
 import { followFile } from '../../main/supervisor/file-follower';
 import { readLog } from '../../main/supervisor/log-read';
 import { logDiskWarning } from '../format';
-import { oneName, parseCli, reportError, withSupervisor } from '../context';
+import { oneName, parseCli, reporting, withSupervisor } from '../context';
 import type { Command } from '../command';
 
 const LIVE = ['starting', 'running', 'paused', 'stopping'];
@@ -18,7 +18,7 @@ export const logsCommand: Command = {
   async run(args, io) {
     const { values, positionals } = parseCli(args, { follow: { type: 'boolean', short: 'f' }, stderr: { type: 'boolean' } });
     const name = oneName(positionals);
-    try {
+    return reporting(io, 'logs', false, async () => {
       const vm = await withSupervisor((sup) => sup.inspect(name).catch((err: unknown) => (err instanceof VmdeskError && err.code === 'VM_NOT_FOUND' ? undefined : Promise.reject(err))));
       const paths = vmPaths(vmdeskHome(), name, { disposable: false, guestAgent: false });
       const path = values.stderr ? paths.stderrLog : paths.consoleLog;
@@ -46,8 +46,6 @@ export const logsCommand: Command = {
         process.once('SIGINT', finish);
       });
       return 0;
-    } catch (err) {
-      return reportError(io, 'logs', err, false);
-    }
+    });
   },
 };
