@@ -28,9 +28,6 @@ const TOOL_PACKAGES: Record<keyof GuestInputs['tools'], [string, string]> = {
   find: ['find', 'findutils'],
 };
 
-/** The Debian packages a guest image build reads from (for error messages and CI set-up). */
-export const GUEST_PACKAGES = ['linux-image-amd64', 'busybox-static', 'qemu-guest-agent', 'syslinux', 'syslinux-common', 'mtools', 'dosfstools', 'cpio'];
-
 async function which(tool: string): Promise<string | undefined> {
   const path = `${process.env.PATH ?? ''}:/usr/sbin:/sbin`;
   for (const dir of path.split(':')) {
