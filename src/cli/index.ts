@@ -1,10 +1,11 @@
 // The `vmdesk` command line: dispatches to a subcommand. Runs under plain Node; never imports electron.
 import { commands } from './commands/index';
 import { UsageError, type CliIo, type Command } from './command';
+import { defaultErr } from './fetch-artifacts';
 
 const defaultIo: CliIo = {
   out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
+  err: defaultErr,
 };
 
 function helpText(): string {

@@ -108,10 +108,23 @@ function setupServices(home: string, settings: SettingsStore, supervisor: Superv
       const r = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
       return r.canceled ? null : (r.filePaths[0] ?? null);
     },
-    async showSaveDialog(defaultName) {
-      const options = { title: 'Save the Nomad job', defaultPath: defaultName };
+    async showSaveDialog(defaultName, title) {
+      const options = { title: title ?? 'Save the Nomad job', defaultPath: defaultName };
       const r = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
       return r.canceled || !r.filePath ? null : r.filePath;
+    },
+    async confirmAllowFolder(dir) {
+      const options = {
+        type: 'question' as const,
+        title: 'Allow an image folder',
+        message: `Let VMs use images in ${dir}?`,
+        detail: `vmdesk runs only images in a VM's own folder and in the image folders of Settings (image_paths). Allowing adds ${dir} there; you can remove it in Settings.`,
+        buttons: ['Allow this folder', 'Cancel'],
+        defaultId: 0,
+        cancelId: 1,
+      };
+      const r = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
+      return r.response === 0;
     },
     openExternal: (url) => shell.openExternal(url),
     // The Nomad token is sealed by the OS keyring (safeStorage) or not saved at all.

@@ -22,13 +22,22 @@ export type ErrorCode =
   | 'START_FAILED'
   | 'STOP_FAILED'
   | 'QMP_ERROR'
+  | 'SNAPSHOT_UNSUPPORTED'
+  | 'SNAPSHOT_NOT_FOUND'
+  | 'SNAPSHOT_FAILED'
   | 'AGENT_ERROR'
   | 'AGENT_TIMEOUT'
   | 'STATE_CORRUPT'
+  | 'RUNTIME_DIR_UNSAFE'
+  | 'HOME_NOT_WRITABLE'
   | 'IMPORT_FAILED'
   | 'NOMAD_ERROR'
   | 'FORBIDDEN_SENDER'
   | 'BAD_REQUEST'
+  | 'ARTIFACT_FAILED'
+  | 'CHECKSUM_MISMATCH'
+  | 'ARTIFACT_UNSAFE'
+  | 'CANCELLED'
   | 'INTERNAL';
 
 /** The serialisable shape of an error: what `--json` prints and what IPC returns. */

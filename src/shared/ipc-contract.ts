@@ -7,6 +7,7 @@ import type { ImageInfo, PortForward } from './plan';
 import type { Settings } from './settings';
 import type { TaskFile } from './task';
 import type { StatsSample, VmEvent, VmInfo } from './vm';
+import type { Snapshot } from './snapshot';
 import { TASK_FILE_MAX_BYTES, VM_NAME_PATTERN } from './limits';
 import { nomadSettingsRequestSchema, type NomadSettingsView } from './nomad-settings';
 import { strictObject } from './schema-helpers';
@@ -125,16 +126,28 @@ export const invokeContract = {
   inspectVm: invoke<VmInfo>()(byName),
   /** The VM's saved task file (as written). */
   getTask: invoke<TaskFile>()(byName),
-  /** Validates a task as the driver would and previews the QEMU command line. Never starts anything. */
-  validateTask: invoke<ValidationResult>()(strictObject({ task: z.unknown() })),
-  /** Creates or replaces a VM definition (stored as a task file). `previousName` renames. */
+  /**
+   * Validates a task as the driver would and previews the QEMU command line. Never starts anything.
+   * `name`: the saved VM this task is (relative paths resolve in its task file's folder, as at start).
+   */
+  validateTask: invoke<ValidationResult>()(strictObject({ task: z.unknown(), name: vmName.optional() })),
+  /**
+   * Creates or replaces a VM definition (stored as a task file). `previousName`: the VM being edited
+   * (saved in place when the name is the same, renamed otherwise); absent: a new VM.
+   */
   saveTask: invoke<{ name: string; taskFile: string }>()(
     strictObject({ task: z.unknown(), previousName: vmName.optional() }),
   ),
   startVm: invoke<VmInfo>()(byName),
   stopVm: invoke<VmInfo>()(strictObject({ name: vmName, force: z.boolean().optional() })),
   restartVm: invoke<VmInfo>()(byName),
-  duplicateVm: invoke<{ name: string }>()(strictObject({ name: vmName, newName: vmName })),
+  /**
+   * Copies a VM's task as `newName` (automatic host ports). `image`: `shared` (default; only one runs at a time),
+   * `disposable` (the copy runs on a throw-away overlay) or `copy` (the copy gets its own copy of the image).
+   */
+  duplicateVm: invoke<{ name: string }>()(
+    strictObject({ name: vmName, newName: vmName, image: z.enum(['shared', 'disposable', 'copy']).optional() }),
+  ),
   deleteVm: invoke<void>()(strictObject({ name: vmName, removeLogs: z.boolean() })),
   vmEvents: invoke<VmEvent[]>()(byName),
   vmStats: invoke<StatsSample[]>()(byName),
@@ -154,10 +167,12 @@ export const invokeContract = {
     }),
   ),
   agentInterfaces: invoke<Array<{ name: string; addresses: Array<{ type: 'ipv4' | 'ipv6'; address: string; prefix: number }> }>>()(byName),
-  /** Format, virtual size and backing file of an image the user picked. */
-  inspectImage: invoke<ImageInfo>()(strictObject({ path: z.string().min(1).max(4096) })),
-  /** The native file dialog; null when cancelled. */
+  /** Format, virtual size and backing file of an image the user picked (`name`: a relative path is in that VM's folder). */
+  inspectImage: invoke<ImageInfo>()(strictObject({ path: z.string().min(1).max(4096), name: vmName.optional() })),
+  /** The native file dialog; null when cancelled. A file outside the allowed folders: asks before allowing its folder. */
   pickImage: invoke<string | null>()(none),
+  /** Asks the user (natively) to let VMs use the folder of this image (adds it to image_paths); `allowed`: the answer. */
+  allowImageFolder: invoke<{ allowed: boolean; folder: string }>()(strictObject({ path: z.string().min(1).max(4096), name: vmName.optional() })),
   getSettings: invoke<Settings>()(none),
   /** Replaces settings (validated like the CLI's settings.json). */
   setSettings: invoke<Settings>()(strictObject({ settings: z.unknown() })),
@@ -224,6 +239,16 @@ export const invokeContract = {
    * none it is not saved (`tokenStorage: 'unavailable'`). `forgetToken` removes a saved token.
    */
   setNomadSettings: invoke<NomadSettingsView>()(nomadSettingsRequestSchema),
+  /** A one-use ws://127.0.0.1 URL for the VM's VNC display (the bridge to its private unix socket; src/main/display/vnc-bridge.ts). */
+  displayOpen: invoke<{ url: string }>()(byName),
+  /** Asks where to save (native dialog), then saves a PNG of the screen; path null when cancelled. */
+  takeScreenshot: invoke<{ path: string | null }>()(byName),
+  /** Presses key chords on the VM's keyboard (QEMU key names, e.g. ctrl-alt-delete). */
+  sendKeys: invoke<void>()(strictObject({ name: vmName, keys: z.array(z.string().min(1).max(64)).min(1).max(32) })),
+  listSnapshots: invoke<Snapshot[]>()(byName),
+  saveSnapshot: invoke<Snapshot>()(strictObject({ name: vmName, tag: z.string().min(1).max(64) })),
+  restoreSnapshot: invoke<Snapshot>()(strictObject({ name: vmName, tag: z.string().min(1).max(64) })),
+  deleteSnapshot: invoke<Snapshot>()(strictObject({ name: vmName, tag: z.string().min(1).max(64) })),
   /** Builds the small demo Linux image (progress via `demoProgress`); resolves to the new VM's name. */
   buildDemoImage: invoke<{ name: string }>()(none),
 } as const;

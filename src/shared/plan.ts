@@ -45,6 +45,47 @@ export interface VmPaths {
   overlay?: string;
 }
 
+/** An extra drive as planned (config.drives, in order): the real file and what QEMU gets. */
+export interface PlannedDrive {
+  /** QEMU drive id (vmdesk-drive1, ...). */
+  id: string;
+  path: string;
+  format: string;
+  media: 'disk' | 'cdrom';
+  interface: 'ide' | 'virtio' | 'scsi';
+  readOnly: boolean;
+  virtualSize?: number;
+  /** Set on the drive the VM boots from when it is not the image (boot "cdrom"). */
+  boot?: boolean;
+}
+
+/** UEFI firmware as planned: files chosen through QEMU's firmware descriptors. */
+export interface PlannedFirmware {
+  secureBoot: boolean;
+  /** The descriptor that chose these files. */
+  descriptor: string;
+  description: string;
+  /** Firmware code (read-only pflash unit 0). */
+  code: string;
+  /** The template the VM's variable store is copied from. */
+  varsTemplate: string;
+  /** The VM's own variable store (pflash unit 1), in the VM directory, kept across runs unless disposable. */
+  varsFile: string;
+  requiresSmm: boolean;
+}
+
+/** The VM's TPM 2.0 (swtpm in socket mode, started by vmdesk before QEMU). */
+export interface PlannedTpm {
+  /** swtpm binary. */
+  binary: string;
+  /** Control socket (0600, in the private runtime directory). */
+  socket: string;
+  /** TPM state directory (kept across runs unless disposable). */
+  stateDir: string;
+  log: string;
+  pidFile: string;
+}
+
 /** A validated, ready-to-run VM: the exact argv and everything the supervisor needs. */
 export interface Plan {
   name: string;
@@ -59,4 +100,10 @@ export interface Plan {
   warnings: string[];
   /** The task's directory (real path): QEMU's working directory, so relative paths in args resolve there. */
   taskDir?: string;
+  /** Extra drives (config.drives); absent when the task has none. */
+  drives?: PlannedDrive[];
+  /** UEFI firmware; absent for BIOS (SeaBIOS, QEMU's default). */
+  firmware?: PlannedFirmware;
+  /** The TPM; absent without tpm: true. */
+  tpm?: PlannedTpm;
 }

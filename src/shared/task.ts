@@ -14,9 +14,15 @@ import {
 } from './limits';
 import { coercedBoolean, coercedInt, parseWith, strictObject } from './schema-helpers';
 import { formatDuration, parseDuration } from './duration';
+import { artifactSchema, artifactToFile, normaliseArtifact, type Artifact } from './artifact';
+import { hardwareConfigShape, normaliseHardware, type HardwareConfig } from './hardware';
 
 /** One of Nomad's drive interfaces. */
 export type DriveInterface = (typeof DRIVE_INTERFACES)[number];
+/** What a VM shows its screen on: nothing (the default, as Nomad) or a VNC server on a unix socket. */
+export const DISPLAY_TYPES = ['none', 'vnc'] as const;
+/** One of DISPLAY_TYPES. */
+export type DisplayType = (typeof DISPLAY_TYPES)[number];
 /** An accelerator vmdesk can ask QEMU for. */
 export type Accelerator = (typeof ACCELERATORS)[number];
 
@@ -92,6 +98,8 @@ export const taskConfigSchema = strictObject({
   guest_agent: coercedBoolean.optional(),
   args: z.array(text(4096)).max(256).optional(),
   port_map: portMapSchema.optional(),
+  // Beside Nomad's options: firmware, secure_boot, tpm, drives, boot (hardware.ts).
+  ...hardwareConfigShape,
 });
 
 /** The task file as written (JSON). */
@@ -109,6 +117,10 @@ export const taskFileSchema = strictObject({
   }).optional(),
   kill_timeout: durationSchema.optional(),
   disposable: coercedBoolean.optional(),
+  /** vmdesk's own (not Nomad's): "vnc" adds a VGA device and a VNC server on a private unix socket. */
+  display: z.enum(DISPLAY_TYPES, { error: `display must be ${DISPLAY_TYPES.map((d) => `"${d}"`).join(' or ')}` }).optional(),
+  /** Nomad's artifact blocks: images fetched into the task directory before start (src/shared/artifact.ts). */
+  artifacts: z.array(artifactSchema).max(32, { error: 'at most 32 artifacts' }).optional(),
 });
 
 /** The task file as written, after schema parsing (coercions applied, defaults not yet). */
@@ -127,12 +139,16 @@ export interface Task {
     guest_agent: boolean;
     args: string[];
     port_map: Record<string, number>;
-  };
+  } & HardwareConfig;
   resources: { memory: number; cores: number };
   ports: Record<string, number>;
   dns: { servers: string[]; searches: string[] };
   kill_timeout_ms: number;
   disposable: boolean;
+  /** "none" (Nomad's -nographic only) or "vnc" (see src/main/display/display-args.ts). */
+  display: DisplayType;
+  /** Fetched before start, in order; [] when none. */
+  artifacts: Artifact[];
 }
 
 /** Result of parsing a task: the task or the first error, with its field path. */
@@ -199,6 +215,9 @@ export function parseTask(input: unknown): TaskParseResult {
     seen.set(port, label);
   }
 
+  const hardware = normaliseHardware(c);
+  if (!hardware.ok) return hardware;
+
   return {
     ok: true,
     task: {
@@ -213,12 +232,15 @@ export function parseTask(input: unknown): TaskParseResult {
         guest_agent: c.guest_agent ?? false,
         args: c.args ?? [],
         port_map: portMap,
+        ...hardware.value,
       },
       resources: { memory, cores },
       ports,
       dns: { servers: t.dns?.servers ?? [], searches: t.dns?.searches ?? [] },
       kill_timeout_ms: (t.kill_timeout as number | undefined) ?? KILL_TIMEOUT_DEFAULT_MS,
       disposable: t.disposable ?? false,
+      display: t.display ?? 'none',
+      artifacts: (t.artifacts ?? []).map(normaliseArtifact),
     },
   };
 }
@@ -227,11 +249,18 @@ export function parseTask(input: unknown): TaskParseResult {
 export function taskToFile(task: Task): TaskFile {
   return {
     name: task.name,
-    config: { ...task.config, args: [...task.config.args], port_map: { ...task.config.port_map } },
+    config: {
+      ...task.config,
+      args: [...task.config.args],
+      port_map: { ...task.config.port_map },
+      ...(task.config.drives ? { drives: task.config.drives.map((d) => ({ ...d })) } : {}),
+    },
     resources: { ...task.resources },
     ports: { ...task.ports },
     dns: { servers: [...task.dns.servers], searches: [...task.dns.searches] },
     kill_timeout: formatDuration(task.kill_timeout_ms),
     disposable: task.disposable,
+    ...(task.display !== 'none' ? { display: task.display } : {}),
+    ...(task.artifacts.length ? { artifacts: task.artifacts.map(artifactToFile) } : {}),
   };
 }

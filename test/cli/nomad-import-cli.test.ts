@@ -60,8 +60,10 @@ describe('vmdesk import (CLI)', () => {
     expect(first.exitCode).toBe(0);
     const out = JSON.parse(first.stdout);
     expect(out).toMatchObject({ ok: true, job: { name: 'apivm', format: 'json' }, tasks: [{ name: 'vm', taskFile: join(dir, 'vms', 'vm', 'vm.json') }] });
-    expect(out.diagnostics.some((d: { kind: string }) => d.kind === 'artifact')).toBe(true);
+    // The job's artifact becomes the task option `artifacts` (fetched by `vmdesk start`), not a diagnostic.
+    expect(out.diagnostics.some((d: { kind: string }) => d.kind === 'artifact')).toBe(false);
     const before = await readFile(join(dir, 'vms', 'vm', 'vm.json'), 'utf8');
+    expect(JSON.parse(before).artifacts).toEqual([{ source: 'https://images.example.com/api.qcow2', destination: 'local/api.qcow2', mode: 'file' }]);
     const again = await vmdesk('import', fixture('api-job.json'), '--out', join(dir, 'vms'));
     expect(again.exitCode).toBe(1);
     expect(again.stderr).toMatch(/not overwriting existing file/);

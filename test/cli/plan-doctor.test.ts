@@ -41,7 +41,7 @@ describe('vmdesk plan', () => {
     const r = await vmdesk(['plan', await taskFile('web.json', web), '--json']);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out)).toEqual(['ok', 'name', 'binary', 'argv', 'ports', 'warnings']);
+    expect(Object.keys(out)).toEqual(['ok', 'name', 'binary', 'argv', 'ports', 'hardware', 'warnings']);
     expect(out).toMatchObject({ ok: true, name: 'web', binary: expect.stringMatching(/\/qemu-system-x86_64$/) });
     expect(out.argv).toContain(`file.driver=file,file.filename=${join(taskDir, 'web.qcow2')},format=qcow2,id=vmdesk-disk0,if=ide`);
     expect(out.argv).toContain('-chardev');

@@ -40,9 +40,13 @@ describe('the app, end to end', () => {
   it('creates a VM from an image through the form; a bad port map shows its error next to the field', async () => {
     const page = h.page;
     fakeControl.openDialogResult = { canceled: false, filePaths: [image] };
+    // The image's folder is not allowed yet: vmdesk asks (natively) before adding it to image_paths; "Allow".
+    fakeControl.messageBoxResult = { response: 0, checkboxChecked: false };
+    const asked = fakeControl.messageBoxes.length;
     await page.getByTestId('empty-create').click();
     await page.getByTestId('browse-image').click();
     await expect.poll(() => page.getByTestId('input-imagePath').inputValue()).toBe(image);
+    expect(fakeControl.messageBoxes.slice(asked)).toEqual([expect.objectContaining({ message: `Let VMs use images in ${join(h.home, 'my-images')}?` })]);
     await expect.poll(() => page.getByTestId('input-name').inputValue()).toBe('guest');
     // The image is inspected by the driver (qemu-img): a raw disk.
     await expect.poll(() => text('image-info'), { timeout: 30_000 }).toContain('raw');

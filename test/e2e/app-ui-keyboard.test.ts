@@ -2,7 +2,7 @@
 // renderer in Chromium, the real built preload and main process with only Electron faked, the real supervisor
 // and real QEMU): a keyboard-driven create of a disposable VM with the guest agent, the args allowlist checked
 // as you type and by the driver, start with a shortcut, the guest's IP addresses from the agent, the theme
-// preference, force stop, then duplicate and delete through their dialogs.
+// preference, force stop (after its confirmation), then duplicate and delete through their dialogs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchApp, waitFor, type AppHarness } from '../helpers/app-harness';
 import { guestDir, guestDisk, guestMarkers } from '../helpers/guest';
@@ -87,9 +87,16 @@ describe('the app by keyboard, with the guest agent', () => {
     await h.screenshot('vm-overview-dark');
   });
 
-  it('force stop kills QEMU at once and says so', async () => {
+  it('force stop asks first, then kills QEMU at once and says so', async () => {
     const page = h.page;
     await page.getByTestId('action-force-stop').click();
+    await page.getByTestId('force-stop-dialog').waitFor();
+    // Escape cancels: still running.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('force-stop-dialog').count()).toBe(0);
+    expect(await vmBadge()).toBe('running');
+    await page.getByTestId('action-force-stop').click();
+    await page.getByTestId('force-stop-dialog').locator('button[type=submit]').click();
     await expect.poll(vmBadge, { timeout: 60_000 }).toBe('stopped');
     await expect.poll(() => text('last-exit')).toMatch(/SIGKILL/);
     expect(await text('last-exit')).toContain('stopped by vmdesk');
@@ -100,7 +107,9 @@ describe('the app by keyboard, with the guest agent', () => {
     await page.getByTestId('action-duplicate').click();
     const dialog = page.getByTestId('duplicate-dialog');
     await dialog.waitFor();
-    expect(await dialog.locator('input').inputValue()).toBe('agent-vm-copy');
+    expect(await dialog.getByTestId('duplicate-name').inputValue()).toBe('agent-vm-copy');
+    // The original is disposable: the copy shares its image, and both can run at once.
+    expect(await dialog.getByTestId('duplicate-image-shared').isChecked()).toBe(true);
     await page.keyboard.press('Enter');
     await page.locator('[data-testid=vm-item][data-name=agent-vm-copy]').waitFor();
     await expect.poll(() => page.locator('.vm-head h1').textContent()).toBe('agent-vm-copy');

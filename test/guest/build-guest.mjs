@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the real test guest (test/guest/test-guest.ts: what it is) with vmdesk's own guest image builder
 // (src/main/demo/guest-image.ts: how, from Debian packages, see GUEST-IMAGE.md) into .cache/guest/:
-// disk.img, disk-nopower.img, and guest.json (versions, cache key, markers). TypeScript is loaded with jiti,
+// disk.img, disk-nopower.img, boot.iso, uefi.img and guest.json (versions, cache key, markers). TypeScript is loaded with jiti,
 // so this runs before any build. Rebuilds only when the cache key (kernel, busybox and qemu-ga versions,
 // and the builder's sources) changes.
 import { spawnSync } from 'node:child_process';
@@ -14,7 +14,7 @@ import { createJiti } from 'jiti';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
 const outDir = process.env.VMDESK_GUEST_DIR ?? join(root, '.cache', 'guest');
-const sources = [fileURLToPath(import.meta.url), join(here, 'test-guest.ts'), join(root, 'src/main/demo/guest-image.ts'), join(root, 'src/main/demo/host-inputs.ts')];
+const sources = [fileURLToPath(import.meta.url), join(here, 'test-guest.ts'), join(root, 'src/main/demo/guest-image.ts'), join(root, 'src/main/demo/host-inputs.ts'), join(root, 'src/main/demo/boot-media.ts')];
 
 function log(msg) {
   process.stdout.write(`[guest] ${msg}\n`);
@@ -32,6 +32,7 @@ const jiti = createJiti(import.meta.url);
 const { testGuestSpec, MARKERS } = await jiti.import(join(here, 'test-guest.ts'));
 const { buildGuestImage } = await jiti.import(join(root, 'src/main/demo/guest-image.ts'));
 const { findGuestInputs } = await jiti.import(join(root, 'src/main/demo/host-inputs.ts'));
+const { buildBootMedia } = await jiti.import(join(root, 'src/main/demo/boot-media.ts'));
 
 let inputs;
 try {
@@ -49,7 +50,8 @@ const versions = {
 const cacheKey = createHash('sha256').update(JSON.stringify(versions)).digest('hex').slice(0, 16);
 
 const metaFile = join(outDir, 'guest.json');
-const disks = Object.keys(testGuestSpec.disks);
+// Besides the disks: boot.iso (ISOLINUX, for boot: cdrom) and uefi.img (an ESP with GRUB, for firmware: uefi).
+const disks = [...Object.keys(testGuestSpec.disks), 'boot.iso', 'uefi.img'];
 if (existsSync(metaFile) && disks.every((d) => existsSync(join(outDir, d)))) {
   try {
     const meta = JSON.parse(readFileSync(metaFile, 'utf8'));
@@ -66,6 +68,7 @@ if (existsSync(metaFile) && disks.every((d) => existsSync(join(outDir, d)))) {
 const started = Date.now();
 try {
   await buildGuestImage(testGuestSpec, outDir, (step, done, total) => log(`${done}/${total} ${step}`));
+  await buildBootMedia(join(outDir, 'disk.img'), outDir);
 } catch (err) {
   process.stderr.write(`[guest] error: ${err.message}\n`);
   process.exit(1);

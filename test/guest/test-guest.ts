@@ -3,6 +3,9 @@
 //                     on :80, runs qemu-ga, powers off on the ACPI power button (acpid).
 //   disk-nopower.img  the same guest with `vmdesk.ignore_power_button` on the kernel command line: acpid
 //                     logs the button press and does nothing (for the "falls through to quit" test).
+//   disk-vga.img      the same guest with the kernel's VGA text console too (`console=tty0`, ttyS0 stays
+//                     /dev/console, so every serial marker is unchanged) and `vmdesk.vga`: a shell on tty1 (the
+//                     screen and the PS/2 keyboard) and a tick on the screen every second.
 import { GUEST_MODULES, type GuestImageSpec } from '../../src/main/demo/guest-image';
 
 /** Markers the guest prints on its serial console; tests read them from guest.json. */
@@ -11,6 +14,7 @@ export const MARKERS = {
   tick: 'VMDESK-TICK',
   powerButtonIgnored: 'VMDESK-POWER-BUTTON-IGNORED',
   httpBody: 'vmdesk test guest says hello',
+  vgaTick: 'VMDESK-VGA-TICK',
 };
 
 /** The test guest for the image builder. */
@@ -39,6 +43,10 @@ if [ -n "$port" ]; then
 fi
 echo "${MARKERS.ready}" > /dev/console
 ( i=0; while true; do i=$((i+1)); echo "${MARKERS.tick} $i" > /dev/console; sleep 1; done ) &
+if grep -q vmdesk.vga /proc/cmdline; then
+  ( i=0; while true; do i=$((i+1)); echo "${MARKERS.vgaTick} $i" > /dev/tty1; sleep 1; done ) &
+  ( while true; do setsid sh -c 'exec sh -i </dev/tty1 >/dev/tty1 2>&1'; sleep 1; done ) &
+fi
 # A shell on the serial console, so console input can be tested.
 while true; do setsid sh -c 'exec sh -i </dev/ttyS0 >/dev/ttyS0 2>&1'; sleep 1; done
 `,
@@ -56,5 +64,5 @@ fi
 `,
     },
   },
-  disks: { 'disk.img': '', 'disk-nopower.img': ' vmdesk.ignore_power_button' },
+  disks: { 'disk.img': '', 'disk-nopower.img': ' vmdesk.ignore_power_button', 'disk-vga.img': ' console=tty0 console=ttyS0 vmdesk.vga' },
 };

@@ -173,6 +173,7 @@
       return info ? ok(info) : fail('IMAGE_NOT_FOUND', `image ${path} does not exist`);
     },
     pickImage: () => ok(cfg.pickImage === undefined ? null : cfg.pickImage),
+    allowImageFolder: ({ path }) => ok({ allowed: true, folder: path.replace(/\/[^/]*$/, '') }),
     getSettings: () => ok(state.settings),
     setSettings: ({ settings }) => {
       const addr = settings && settings.driver && settings.driver.port_bind_address;

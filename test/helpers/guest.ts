@@ -11,12 +11,20 @@ export const guestDisk = join(guestDir, 'disk.img');
 /** The same guest, but its acpid ignores the power button (prints `markers.powerButtonIgnored`). */
 export const guestDiskNoPower = join(guestDir, 'disk-nopower.img');
 
+/** The same guest with a VGA text console: a shell on tty1 (screen + keyboard), `markers.vgaTick` on the screen. */
+export const guestDiskVga = join(guestDir, 'disk-vga.img');
+/** The same guest on an ISO 9660 image booted by ISOLINUX (for boot: "cdrom"). */
+export const guestIso = join(guestDir, 'boot.iso');
+/** The same guest on a UEFI system partition: GRUB (unsigned) as \EFI\BOOT\BOOTX64.EFI, for firmware: "uefi". */
+export const guestEsp = join(guestDir, 'uefi.img');
+
 /** Console markers and the HTTP page body, as the builder wrote them into guest.json. */
 export interface GuestMarkers {
   ready: string;
   tick: string;
   powerButtonIgnored: string;
   httpBody: string;
+  vgaTick: string;
 }
 
 /** Reads guest.json; throws with the command to run when the guest was not built. */

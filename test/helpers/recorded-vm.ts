@@ -2,6 +2,7 @@
 // which is not one (a reused pid, a stolen socket, a FAKE QMP peer): the process and the record.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { planTask } from '../../src/main/driver/prepare';
 import { readProcStat } from '../../src/main/supervisor/proc';
 import { writeRecord, type StateRecord } from '../../src/main/supervisor/state-record';
@@ -13,10 +14,15 @@ import { waitFor } from './wait-for';
 
 /** A live process that is not QEMU, with `args` on its command line; the caller kills `child`. */
 export async function spawnBystander(...args: string[]): Promise<{ child: ChildProcess; pid: number; startTime: number }> {
-  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600000)', ...args], { stdio: 'ignore' });
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600000)', '--', ...args], { stdio: 'ignore' });
   const pid = await waitFor('the bystander to start', () => child.pid);
   const st = await waitFor('its /proc entry', () => readProcStat(pid));
   return { child, pid, startTime: st.startTime };
+}
+
+/** The part of a QEMU command line that makes a process the VM's QEMU (identity.ts): its uuid and QMP socket path. */
+export function identityArgs(t: TempHome, name: string, uuid: string): string[] {
+  return ['-uuid', uuid, `path=${join(t.runtimeDir, name, 'qmp.sock')}`];
 }
 
 /** Writes a "running" record of the test guest with this uuid and pid, and makes its VM and runtime dirs. */

@@ -1,6 +1,6 @@
 // The hard paths on the real guest: a guest that ignores the power button falls through to QMP quit;
 // kill -9 of QEMU is seen as a crash with its signal; start failures report QEMU's own error or a busy
-// port, and leave nothing behind.
+// port; a failed start is recorded as a run (inspect, events) and leaves no process or socket behind.
 import { createServer, type Server } from 'node:net';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -71,14 +71,21 @@ describe('a crash', () => {
 });
 
 describe('start failures', () => {
-  it("reports QEMU's own stderr line and leaves nothing behind", async () => {
+  it("reports QEMU's own stderr line, records the failed start as a run and leaves no process or socket", async () => {
     const task = guestTask('broken', guestDisk, { disposable: true }, { args: ['-device', 'no-such-device-model'] });
     const err = await sup.start({ task, taskDir: t.home }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'START_FAILED' });
-    expect((err as Error).message).toMatch(/qemu-system-x86_64: -device no-such-device-model: 'no-such-device-model' is not a valid device model name/);
-    expect(existsSync(join(t.home, 'vms', 'broken'))).toBe(false);
+    const line = /qemu-system-x86_64: -device no-such-device-model: 'no-such-device-model' is not a valid device model name/;
+    expect((err as Error).message).toMatch(line);
     expect(existsSync(join(t.runtimeDir, 'broken'))).toBe(false);
     expect(pidsMentioning(join(t.runtimeDir, 'broken'))).toEqual([]);
+    expect(existsSync(join(t.home, 'vms', 'broken', 'overlay.qcow2'))).toBe(false);
+    // The run is kept: inspect shows why it ended, the timeline has the failure.
+    const info = await sup.inspect('broken');
+    expect(info.state).toBe('crashed');
+    expect(info.lastExit?.summary).toMatch(/^the start failed: /);
+    expect(info.lastExit?.stderrTail).toMatch(line);
+    expect((await sup.events('broken')).at(-1)).toMatchObject({ kind: 'error', type: 'start-failed', message: expect.stringMatching(line) });
   });
 
   it('refuses a host port already in use before QEMU starts', async () => {

@@ -33,6 +33,7 @@ const samples: Record<InvokeName, Record<string, unknown> | undefined> = {
   readLog: { name: 'web', stream: 'stderr', offset: 0, limit: 4096 },
   agentInterfaces: { name: 'web' },
   inspectImage: { path: '/images/web.qcow2' },
+  allowImageFolder: { path: '/images/web.qcow2' },
   pickImage: undefined,
   getSettings: undefined,
   setSettings: { settings: {} },
@@ -45,6 +46,13 @@ const samples: Record<InvokeName, Record<string, unknown> | undefined> = {
   setNomadSettings: { address: 'http://127.0.0.1:4646', namespace: 'default', region: 'global', token: 'secret', forgetToken: false },
   exportJob: { name: 'web', format: 'hcl', artifactUrl: 'https://example.test/web.qcow2', save: false },
   submitJob: { name: 'web', address: 'http://127.0.0.1:4646', namespace: 'default', region: 'global', detach: true },
+  displayOpen: { name: 'web' },
+  takeScreenshot: { name: 'web' },
+  sendKeys: { name: 'web', keys: ['ctrl-alt-delete'] },
+  listSnapshots: { name: 'web' },
+  saveSnapshot: { name: 'web', tag: 'before' },
+  restoreSnapshot: { name: 'web', tag: 'before' },
+  deleteSnapshot: { name: 'web', tag: 'before' },
 };
 
 let calls: string[];

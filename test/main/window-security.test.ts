@@ -39,7 +39,10 @@ describe('Electron security checklist', () => {
     const html = readFileSync(new URL('../../src/renderer/index.html', import.meta.url), 'utf8');
     expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`);
     expect(CONTENT_SECURITY_POLICY).toMatch(/script-src 'self';/);
-    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline|\*/);
+    // The one wildcard allowed: the port of a loopback WebSocket (the Display tab's VNC bridge picks a free
+    // port and demands a one-use token); no other origin, no other scheme.
+    expect(CONTENT_SECURITY_POLICY.replace("connect-src ws://127.0.0.1:*;", "connect-src 'none';")).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline|\*/);
+    expect(CONTENT_SECURITY_POLICY).toMatch(/connect-src ws:\/\/127\.0\.0\.1:\*;/);
     expect(CONTENT_SECURITY_POLICY).toMatch(/object-src 'none'.*base-uri 'none'.*frame-ancestors 'none'/);
     const headers = await session.defaultSession.applyHeaders('http://localhost:5173/', { 'X-Other': ['1'] });
     expect(headers).toEqual({ 'X-Other': ['1'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });

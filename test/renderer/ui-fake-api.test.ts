@@ -289,7 +289,7 @@ describe('dialogs and keyboard', () => {
     const page = await open(withVms);
     await page.locator('[data-name=web] .vm-item-main').click();
     await page.getByTestId('action-duplicate').click();
-    const input = page.getByTestId('duplicate-dialog').locator('input');
+    const input = page.getByTestId('duplicate-name');
     await input.fill('Bad Name');
     expect(await page.getByTestId('duplicate-dialog').textContent()).toContain('lower-case');
     await input.fill('web2');

@@ -5,7 +5,7 @@ import { exportJob, toApiJson, toHcl } from '../../src/main/nomad/export-job';
 import { parseHcl } from '../../src/main/nomad/hcl';
 import { importJobText } from '../../src/main/nomad/import-job';
 import { DEFAULT_DRIVER_CONFIG } from '../../src/shared/driver-config';
-import { parseTask, type Task } from '../../src/shared/task';
+import { parseTask, taskToFile, type Task } from '../../src/shared/task';
 
 const driverConfig = { ...DEFAULT_DRIVER_CONFIG, image_paths: ['/images'] };
 
@@ -87,12 +87,28 @@ describe('export', () => {
     const job = exportJob(full, { artifactUrl: 'https://images.example.com/web.qcow2' });
     expect(job.artifact).toEqual({ source: 'https://images.example.com/web.qcow2', destination: 'local/web.qcow2', mode: 'file' });
     const back = await roundTrip(full, 'hcl', 'https://images.example.com/web.qcow2');
-    expect(back).toEqual({ ...full, config: { ...full.config, image_path: 'local/web.qcow2' } });
+    // Import carries the artifact block back as the task option `artifacts`.
+    expect(back).toEqual({ ...full, config: { ...full.config, image_path: 'local/web.qcow2' }, artifacts: [{ source: 'https://images.example.com/web.qcow2', destination: 'local/web.qcow2', mode: 'file', archive: true, headers: {} }] });
     const archive = exportJob(full, { artifactUrl: 'https://images.example.com/web.tar.gz' });
     expect(archive.artifact).toEqual({ source: 'https://images.example.com/web.tar.gz', destination: 'local' });
     expect(toApiJson(archive).Job).toMatchObject({
       TaskGroups: [{ Tasks: [{ Artifacts: [{ GetterSource: 'https://images.example.com/web.tar.gz', RelativeDest: 'local' }], KillTimeout: 90_000_000_000 }] }],
     });
+  });
+
+  it('writes the task\'s artifacts back as artifact blocks (options, headers) and imports them again', async () => {
+    const withArtifacts = task({
+      ...(taskToFile(full) as Record<string, unknown>),
+      artifacts: [
+        { source: 'https://images.example.com/web.qcow2.xz', destination: 'local/', options: { checksum: `sha256:${'a'.repeat(64)}` }, headers: { 'X-Token': 'abc' } },
+        { source: 'https://images.example.com/seed.iso', destination: 'local/seed.iso', mode: 'file', options: { archive: false } },
+      ],
+    });
+    for (const format of ['hcl', 'json'] as const) {
+      const back = await roundTrip(withArtifacts, format);
+      expect(back.artifacts).toEqual(withArtifacts.artifacts);
+    }
+    expect(toHcl(exportJob(withArtifacts), 't')).toMatch(/artifact \{\n\s+source\s+= "https:\/\/images.example.com\/web.qcow2.xz"[\s\S]*options \{\n\s+checksum = "sha256:a{64}"[\s\S]*headers \{\n\s+X-Token = "abc"/);
   });
 
   it('round-trips arbitrary tasks (property)', async () => {
@@ -106,6 +122,7 @@ describe('export', () => {
       kill: fc.integer({ min: 0, max: 3600 }),
       disposable: fc.boolean(),
       graceful: fc.boolean(),
+      display: fc.constantFrom<'none' | 'vnc'>('none', 'vnc'),
     });
     await fc.assert(
       fc.asyncProperty(arb, fc.constantFrom<'hcl' | 'json'>('hcl', 'json'), async (a, format) => {
@@ -119,6 +136,7 @@ describe('export', () => {
           ports: a.ports,
           kill_timeout: `${a.kill}s`,
           disposable: a.disposable,
+          display: a.display,
         });
         expect(await roundTrip(t, format)).toEqual(t);
       }),

@@ -11,7 +11,7 @@ import { haltVerdict } from '../../src/main/supervisor/halt-status';
 import { createSupervisor } from '../../src/main/supervisor/supervisor';
 import type { SupervisorApi } from '../../src/main/supervisor/api';
 import { guestDriverConfig } from '../helpers/guest-plan';
-import { spawnBystander, writeRunningRecord } from '../helpers/recorded-vm';
+import { identityArgs, spawnBystander, writeRunningRecord } from '../helpers/recorded-vm';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
 import { waitFor } from '../helpers/wait-for';
 
@@ -33,10 +33,10 @@ afterEach(async () => {
   t.remove();
 });
 
-/** A FAKE QEMU: a bystander process carrying the uuid, and a QMP server on the VM's socket. */
+/** A FAKE QEMU: a bystander process carrying the VM's identity (uuid, socket path), and a QMP server on the VM's socket. */
 async function fakeQemu(name: string, haltStatus: string, initialStatus = 'running'): Promise<{ commands: string[]; pause: () => void }> {
   const uuid = randomUUID();
-  const fake = await spawnBystander(uuid);
+  const fake = await spawnBystander(...identityArgs(t, name, uuid));
   child = fake.child;
   const { plan } = await writeRunningRecord(t, name, uuid, fake.pid, fake.startTime);
 

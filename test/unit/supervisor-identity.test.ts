@@ -2,15 +2,18 @@
 // time differs) and a stolen QMP socket (answered by a QEMU with another uuid). The "other processes" are
 // real processes; the stolen socket is a FAKE QMP server (a real unix socket speaking QMP), since the point
 // is precisely that it is not our QEMU. No process here is ever signalled by the supervisor.
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readCmdline, readProcStat } from '../../src/main/supervisor/proc';
+import { writeRecord } from '../../src/main/supervisor/state-record';
 import { createSupervisor } from '../../src/main/supervisor/supervisor';
 import type { SupervisorApi } from '../../src/main/supervisor/api';
 import { guestDriverConfig } from '../helpers/guest-plan';
-import { spawnBystander, writeRunningRecord } from '../helpers/recorded-vm';
+import { identityArgs, spawnBystander, writeRunningRecord } from '../helpers/recorded-vm';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
+import { waitFor } from '../helpers/wait-for';
 
 let t: TempHome;
 let sup: SupervisorApi;
@@ -58,6 +61,32 @@ describe('re-attach checks identity', () => {
     expect(alive(other.pid)).toBe(true);
   });
 
+  it("the lost VM's hint works: `vmdesk rm NAME` forgets it, and the process is still left alone", async () => {
+    const other = await bystander();
+    await recordFor('forget', randomUUID(), other.pid, other.startTime);
+    const err = await sup.stop('forget').then(() => undefined, (e: Error) => e);
+    expect(err?.message).toContain('then `vmdesk rm forget` forgets the VM');
+    await sup.destroy('forget'); // what `vmdesk rm forget` runs
+    await expect(sup.inspect('forget')).rejects.toMatchObject({ code: 'VM_NOT_FOUND' });
+    expect(alive(other.pid)).toBe(true);
+  });
+
+  it("another user's process carrying this VM's uuid and socket paths is never adopted, and does not block rm", async () => {
+    const uuid = randomUUID();
+    // Anyone can read a command line in /proc and start a process with the same one: here `nobody` does.
+    const foreign = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', 'setTimeout(() => {}, 600000)', '--', ...identityArgs(t, 'spoof', uuid)], { stdio: 'ignore' });
+    children.push(foreign);
+    const pid = await waitFor('the foreign process', () => (foreign.pid && (readCmdline(foreign.pid) ?? []).includes(uuid) ? foreign.pid : undefined));
+    const record = await recordFor('spoof', uuid, pid, readProcStat(pid)!.startTime);
+    writeRecord(record.plan.paths.vmDir, { ...record, state: 'starting', pid: undefined }); // as a start killed before the pid
+    const info = await sup.inspect('spoof');
+    expect(info).toMatchObject({ state: 'exited', lastExit: { summary: 'the start was interrupted before QEMU ran' } });
+    expect(info.pid).toBeUndefined();
+    await sup.destroy('spoof');
+    await expect(sup.inspect('spoof')).rejects.toMatchObject({ code: 'VM_NOT_FOUND' });
+    expect(alive(pid)).toBe(true);
+  });
+
   it('a pid whose start time differs from the record is a different process: the VM is reported exited', async () => {
     const other = await bystander();
     await recordFor('gone', randomUUID(), other.pid, other.startTime - 1);
@@ -69,7 +98,8 @@ describe('re-attach checks identity', () => {
 
   it('a QMP socket answered by another QEMU (other uuid) is a stolen socket: lost, nothing sent to it but queries', async () => {
     const uuid = randomUUID();
-    const other = await bystander(uuid); // the recorded pid passes the pid checks...
+    // The recorded pid passes the identity checks (uuid and QMP socket path on its command line)...
+    const other = await bystander(...identityArgs(t, 'stolen', uuid));
     const record = await recordFor('stolen', uuid, other.pid, other.startTime);
     const commands: string[] = [];
     // ...but the socket is answered by a FAKE QMP peer with another uuid.

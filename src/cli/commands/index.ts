@@ -15,6 +15,11 @@ import { rmCommand } from './rm';
 import { eventsCommand } from './events';
 import { statsCommand } from './stats';
 import { agentCommand } from './agent';
+import { screenshotCommand, sendKeysCommand, typeCommand } from './screen';
+import { snapshotCommand } from './snapshot';
+import { fetchCommand } from './fetch';
+import { pullCommand } from './pull';
+import { cacheCommand } from './cache';
 
 /** The registered commands. */
 export const commands: Command[] = [
@@ -33,4 +38,11 @@ export const commands: Command[] = [
   eventsCommand,
   statsCommand,
   agentCommand,
+  screenshotCommand,
+  sendKeysCommand,
+  typeCommand,
+  snapshotCommand,
+  fetchCommand,
+  pullCommand,
+  cacheCommand,
 ];

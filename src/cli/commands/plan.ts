@@ -2,6 +2,7 @@
 // Nothing is started, nothing is written.
 import { toErrorData, VmdeskError } from '../../shared/errors';
 import { planTaskFile } from '../../main/driver/prepare';
+import { hardwareLines, hardwareSummary } from '../../main/driver/hardware-summary';
 import { loadDriverConfig } from '../../main/store/settings-file';
 import { vmdeskHome } from '../../main/store/paths';
 import { UsageError, type Command } from '../command';
@@ -22,9 +23,11 @@ export const planCommand: Command = {
       const plan = await planTaskFile(positionals[0]!, { driverConfig, home });
       if (json) {
         const ports = plan.ports.map((p) => ({ label: p.label, host: p.host, guest: p.guest, bind: p.bind }));
-        io.out(`${JSON.stringify({ ok: true, name: plan.name, binary: plan.binary, argv: plan.argv, ports, warnings: plan.warnings })}\n`);
+        io.out(`${JSON.stringify({ ok: true, name: plan.name, binary: plan.binary, argv: plan.argv, ports, hardware: hardwareSummary(plan), warnings: plan.warnings })}\n`);
       } else {
         io.out([plan.binary, ...plan.argv].map((t) => `${t}\n`).join(''));
+        // The hardware in words on stderr: stdout stays the argv alone, one token a line.
+        if (plan.firmware || plan.tpm || plan.drives) for (const l of hardwareLines(plan)) io.err(`${l}\n`);
         for (const w of plan.warnings) io.err(`warning: ${w}\n`);
       }
       return 0;

@@ -5,6 +5,7 @@ import { formatPorts } from '../format';
 import { openSupervisor, parseCli, reportError } from '../context';
 import { forwardStdin } from '../console-input';
 import { UsageError, type Command } from '../command';
+import { fetchTaskFileArtifacts } from '../fetch-artifacts';
 
 /** The `run` command. */
 export const runCommand: Command = {
@@ -19,6 +20,7 @@ export const runCommand: Command = {
     let onSigint: (() => void) | undefined;
     let stopInput: (() => void) | undefined;
     try {
+      await fetchTaskFileArtifacts(positionals[0]!, io, { json: false, driverConfigFile: values['driver-config'] });
       const plan = await sup.plan({ taskFile: positionals[0]! });
       let from = 0;
       try {

@@ -2,6 +2,7 @@
 import { formatPorts } from '../format';
 import { onePositional, parseCli, printJson, reporting, withSupervisor } from '../context';
 import type { Command } from '../command';
+import { fetchTaskFileArtifacts } from '../fetch-artifacts';
 
 /** The `start` command. */
 export const startCommand: Command = {
@@ -13,6 +14,7 @@ export const startCommand: Command = {
     const json = values.json === true;
     const taskFile = onePositional(positionals, 'task file');
     return reporting(io, 'start', json, async () => {
+      await fetchTaskFileArtifacts(taskFile, io, { json, driverConfigFile: values['driver-config'] });
       const vm = await withSupervisor((sup) => sup.start({ taskFile }), { driverConfigFile: values['driver-config'] });
       if (json) printJson(io, { vm });
       else io.out(`started ${vm.name} (pid ${vm.pid})\nports: ${formatPorts(vm.ports)}\n`);

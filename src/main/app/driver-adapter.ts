@@ -1,6 +1,6 @@
 // The app's view of the driver: the doctor report (src/shared/doctor.ts shape), live validation of a task
 // from the form, and image inspection for the form.
-import { readFile, realpath } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import type { DoctorReport } from '../../shared/doctor';
 import type { DriverConfig } from '../../shared/driver-config';
 import { VmdeskError } from '../../shared/errors';
@@ -12,6 +12,7 @@ import { doctorReport } from '../driver/doctor-report';
 import { probeHost } from '../driver/fingerprint';
 import { inspectImage, resolveAllowedPlaces } from '../driver/image-inspect';
 import { planTask } from '../driver/prepare';
+import { rawBootWarning, readRawHead } from '../driver/raw-boot-check';
 
 /** Probes the host now (not cached: the health panel should show a QEMU installed since the app started). */
 export async function runDoctor(env: NodeJS.ProcessEnv = process.env): Promise<DoctorReport> {
@@ -35,9 +36,22 @@ export async function validateTaskForForm(
       home: opts.home,
       ...(opts.env ? { env: opts.env } : {}),
     });
-    return { ok: true, binary: plan.binary, argv: plan.argv, ports: plan.ports, warnings: plan.warnings };
+    const boot = await bootWarning(plan.image.path, plan.image.format, parsed.task.config.args);
+    return { ok: true, binary: plan.binary, argv: plan.argv, ports: plan.ports, warnings: boot ? [...plan.warnings, boot] : plan.warnings };
   } catch (err) {
     return { ok: false, error: toErrorData(err) };
+  }
+}
+
+/** The raw-image boot check (raw-boot-check.ts), unless args boot a kernel directly; never throws. */
+export async function bootWarning(path: string, format: string, args: readonly string[]): Promise<string | undefined> {
+  if (format !== 'raw' || args.includes('-kernel')) return undefined;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) return undefined;
+    return rawBootWarning(await readRawHead(path), info.size, path);
+  } catch {
+    return undefined;
   }
 }
 

@@ -2,6 +2,7 @@
 // task files and the settings store. No Electron here (native dialogs and the browser are injected), so the
 // whole table runs under plain Node: unit tests, and the browser harness that drives the renderer.
 import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { open, realpath, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { buildDemoImage, demoTask } from '../demo/demo-image';
@@ -10,6 +11,7 @@ import type { SupervisorApi } from '../supervisor/api';
 import type { LogPage, ValidationResult } from '../../shared/ipc-contract';
 import { writeAllOrNothing } from '../nomad/write-tasks';
 import { createNomadHandlers } from './nomad-services';
+import { createDisplayHandlers } from './display-services';
 import { createNomadSettings } from './nomad-settings';
 import { noVault, type TokenVault } from './token-vault';
 import { parseSettings, type Settings } from '../../shared/settings';
@@ -19,6 +21,8 @@ import type { VmInfo } from '../../shared/vm';
 import { vmPaths } from '../store/paths';
 import type { AppEventSink } from './app-events';
 import type { SettingsStore } from './settings-store';
+import { expandHomeInTask, resolveImageInput } from './image-path-input';
+import { writeDuplicate } from './duplicate-vm';
 import { forwardedPortUrl, isForwardedPortUrl } from './forwarded-port';
 import { inspectImageForForm, runDoctor, validateTaskForForm } from './driver-adapter';
 import { definedVm, listWithDefinitions } from './vm-list';
@@ -36,9 +40,11 @@ export interface AppDeps {
   /** The native open-file dialog for a Nomad job file; null when cancelled. */
   showOpenJobDialog(): Promise<string | null>;
   /** The native save-file dialog; null when cancelled. */
-  showSaveDialog(defaultName: string): Promise<string | null>;
+  showSaveDialog(defaultName: string, title?: string): Promise<string | null>;
   /** Seals the saved Nomad token (Electron safeStorage in the app); absent: tokens are never saved. */
   tokenVault?: TokenVault;
+  /** Asks the user (a native dialog) whether VMs may use images in `dir`; true to add it to image_paths. */
+  confirmAllowFolder(dir: string): Promise<boolean>;
   /** Opens a URL in the system browser (called only with checked forwarded-port URLs). */
   openExternal(url: string): Promise<void>;
 }
@@ -133,6 +139,15 @@ export function createAppServices(deps: AppDeps): AppServices {
     throw new VmdeskError('VM_NOT_FOUND', `no VM named "${name}"; create it first (or check the name)`);
   }
 
+  /** The folder relative image paths of VM `name` resolve in (its task file's); the tasks folder for a new VM. */
+  async function taskDirOf(name: string | undefined): Promise<string> {
+    if (name === undefined) return tasksDir(home);
+    const own = await findTaskFile(home, name);
+    if (own) return dirname(own);
+    const info = await supervised(name).catch(() => undefined);
+    return info?.taskFile ? dirname(info.taskFile) : tasksDir(home);
+  }
+
   async function exists(name: string): Promise<boolean> {
     return (await taskExists(home, name)) || (await supervised(name)) !== undefined;
   }
@@ -153,6 +168,15 @@ export function createAppServices(deps: AppDeps): AppServices {
     return (await allowedImageDirs()).some((d) => isInside(real, d));
   }
 
+  /** Asks the user whether VMs may use the folder of `image`; adds it to image_paths if so. */
+  async function allowFolderOf(image: string): Promise<boolean> {
+    const dir = dirname(await realpath(image));
+    if (!(await deps.confirmAllowFolder(dir))) return false;
+    const s = currentSettings();
+    if (!s.driver.image_paths.includes(dir)) deps.settings.set({ ...s, driver: { ...s.driver, image_paths: [...s.driver.image_paths, dir] } });
+    return true;
+  }
+
   async function emitDefinition(name: string): Promise<void> {
     emit('vmChanged', await infoOf(name));
   }
@@ -170,6 +194,8 @@ export function createAppServices(deps: AppDeps): AppServices {
     showSaveDialog: deps.showSaveDialog,
   });
 
+  const display = createDisplayHandlers({ home, env, supervisor, showSaveDialog: deps.showSaveDialog });
+
   const handlers: Handlers = {
     async listVms() {
       const records = await supervisor.list();
@@ -183,17 +209,19 @@ export function createAppServices(deps: AppDeps): AppServices {
       return (await readTaskJson(await taskFileOf(name))) as TaskFile;
     },
 
-    async validateTask({ task }): Promise<ValidationResult> {
+    async validateTask({ task: input, name }): Promise<ValidationResult> {
+      const task = expandHomeInTask(input, homedir());
       let driverConfig;
       try {
         driverConfig = currentSettings().driver;
       } catch (err) {
         return { ok: false, error: toErrorData(err) };
       }
-      return validateTaskForForm(task, { taskDir: tasksDir(home), home, driverConfig, env });
+      return validateTaskForForm(task, { taskDir: await taskDirOf(name), home, driverConfig, env });
     },
 
-    async saveTask({ task, previousName }) {
+    async saveTask({ task: input, previousName }) {
+      const task = expandHomeInTask(input, homedir());
       const parsed = parseTask(task);
       if (!parsed.ok) throw new VmdeskError('INVALID_TASK', parsed.message, parsed.field);
       const name = parsed.task.name;
@@ -236,21 +264,14 @@ export function createAppServices(deps: AppDeps): AppServices {
       return supervisor.start({ taskFile });
     },
 
-    async duplicateVm({ name, newName }) {
+    async duplicateVm({ name, newName, image }) {
       if (await exists(newName)) throw new VmdeskError('VM_EXISTS', `a VM named "${newName}" already exists; choose another name`, 'newName');
-      const source = await readTaskJson(await taskFileOf(name));
+      const sourceFile = await taskFileOf(name);
+      const source = await readTaskJson(sourceFile);
       if (!source || typeof source !== 'object' || Array.isArray(source)) {
         throw new VmdeskError('INVALID_TASK', `the task file of "${name}" does not hold a task object`);
       }
-      const copy: Record<string, unknown> = { ...(source as Record<string, unknown>), name: newName };
-      // Fixed host ports would collide with the original's: the copy picks free ones.
-      const ports = copy.ports;
-      if (ports && typeof ports === 'object' && !Array.isArray(ports)) {
-        copy.ports = Object.fromEntries(Object.keys(ports).map((label) => [label, 0]));
-      }
-      const parsed = parseTask(copy);
-      if (!parsed.ok) throw new VmdeskError('INVALID_TASK', `the copy of "${name}" is not a valid task: ${parsed.message}`, parsed.field);
-      await writeTaskJson(home, newName, copy);
+      await writeDuplicate({ home, source: source as Record<string, unknown>, sourceFile, newName, image: image ?? 'shared', driverConfig: currentSettings().driver });
       await emitDefinition(newName);
       return { name: newName };
     },
@@ -330,30 +351,36 @@ export function createAppServices(deps: AppDeps): AppServices {
 
     agentInterfaces: ({ name }) => supervisor.agent.interfaces(name),
 
-    async inspectImage({ path }) {
+    async inspectImage({ path: input, name }) {
+      const taskDir = await taskDirOf(name);
+      const path = resolveImageInput(input, taskDir, homedir());
       // The renderer may only look at images a task could use (the task directory or image_paths), so it
       // cannot probe arbitrary files on the host.
       if (!(await isAllowedImage(path))) {
         throw new VmdeskError(
           'IMAGE_NOT_ALLOWED',
-          `${path} is not in the allowed paths; pick it with "Choose image…" or add its folder to image_paths in Settings`,
+          `${path} is outside the folders VMs may use (the VM's own folder and the image folders in Settings)`,
           'config.image_path',
         );
       }
-      return inspectImageForForm(path, { taskDir: tasksDir(home), driverConfig: currentSettings().driver });
+      return inspectImageForForm(path, { taskDir, driverConfig: currentSettings().driver });
     },
 
     async pickImage() {
       const picked = await deps.showOpenImageDialog();
       if (picked === null) return null;
-      // The user chose this file in the OS dialog (a gesture the renderer cannot fake): allow its folder,
-      // as an operator would by adding it to image_paths.
-      if (!(await isAllowedImage(picked))) {
-        const s = currentSettings();
-        const dir = dirname(await realpath(picked));
-        deps.settings.set({ ...s, driver: { ...s.driver, image_paths: [...s.driver.image_paths, dir] } });
-      }
+      // Outside the allowed folders: ask (natively, so the renderer cannot answer for the user) before adding
+      // its folder to image_paths, the same question as "Allow this folder…" for a typed path.
+      if (!(await isAllowedImage(picked))) await allowFolderOf(picked);
       return picked;
+    },
+
+    async allowImageFolder({ path: input, name }) {
+      const path = resolveImageInput(input, await taskDirOf(name), homedir());
+      const real = await realpath(path).catch(() => undefined);
+      if (!real) throw new VmdeskError('IMAGE_NOT_FOUND', `${path} does not exist`, 'config.image_path');
+      if (await isAllowedImage(real)) return { allowed: true, folder: dirname(real) };
+      return { allowed: await allowFolderOf(real), folder: dirname(real) };
     },
 
     async getSettings() {
@@ -385,6 +412,7 @@ export function createAppServices(deps: AppDeps): AppServices {
     },
 
     ...nomad,
+    ...display.handlers,
 
     async buildDemoImage() {
       // The demo VM gets its own task directory (tasks/<name>/): its disk sits next to its task file.
@@ -427,6 +455,7 @@ export function createAppServices(deps: AppDeps): AppServices {
       }
     },
     close() {
+      void display.close();
       for (const off of consoleSubs.values()) off();
       consoleSubs.clear();
       for (const off of offs) off();

@@ -5,11 +5,14 @@
 import { VmdeskError } from '../../shared/errors';
 import { QEMU_FILE_OPTIONS, QEMU_FLAG_OPTIONS, normaliseOption } from './qemu-options';
 import { argsHostReach, hostReachProblem } from './args-host-reach';
+import { loaderProblem } from './args-loaders';
 
 /** The places a task may give QEMU files from: its directory and the operator's image_paths. */
 export interface ArgPlaces {
   taskDir: string;
   imagePaths: readonly string[];
+  /** The driver config's args_loader_allowlist (args-loaders.ts). */
+  loaderAllowlist?: readonly string[];
 }
 
 /** One token of `args`, classified. */
@@ -85,6 +88,10 @@ export function checkArgs(args: readonly string[], allowlist: readonly string[],
         const problem = hostReachProblem(r, places.taskDir, places.imagePaths);
         if (problem) throw new VmdeskError('ARG_NOT_ALLOWED', problem, `config.args.${r.index}`);
       }
+    }
+    for (const t of tokens) {
+      const problem = t.kind === 'option' ? loaderProblem(t.option!, places?.loaderAllowlist ?? []) : undefined;
+      if (problem) throw new VmdeskError('ARG_NOT_ALLOWED', problem, `config.args.${t.index}`);
     }
     return warnings;
   }

@@ -2,6 +2,8 @@
 // install hints for what is missing. Pure.
 import type { DoctorReport } from '../../shared/doctor';
 import type { HostFingerprint } from './fingerprint';
+import { chooseFirmware, OVMF_PACKAGE_HINT } from './firmware';
+import { SWTPM_PACKAGE_HINT } from './hardware-args';
 
 /**
  * The report `vmdesk doctor --json` prints: the shared DoctorReport (what the app's health panel shows) plus
@@ -12,6 +14,10 @@ export interface DoctorJson extends DoctorReport {
   ok: boolean;
   platform: string;
   kvm: DoctorReport['kvm'] & { accessible: boolean };
+  /** UEFI firmware (QEMU's firmware descriptors) for x86_64 q35: plain and with Secure Boot; each the descriptor it would use. */
+  firmware: { uefi: string | null; secureBoot: string | null; descriptors: number };
+  /** swtpm (tpm: true), when on PATH. */
+  swtpm: string | null;
 }
 
 /** The package manager command that installs QEMU here, from /etc/os-release (Linux) or the platform. */
@@ -44,6 +50,15 @@ export function doctorReport(f: HostFingerprint, osRelease = ''): DoctorJson {
     hints.push('KVM here is nested (this host is a VM): some guests stop with a KVM internal error; vmdesk then ends them and says so. Use accelerator "tcg" for those');
   }
   if (!f.sandbox.supported) hints.push('QEMU runs without seccomp sandboxing here (a QEMU built with seccomp adds it)');
+  const pick = (secureBoot: boolean) => {
+    const c = chooseFirmware(f.firmware ?? [], { emulator: 'x86_64', machineType: 'q35', secureBoot });
+    return c.ok ? c.descriptor.file : null;
+  };
+  const firmware = { uefi: pick(false), secureBoot: pick(true), descriptors: (f.firmware ?? []).length };
+  // Only a fingerprint that looked (probeHost always does) says what is missing.
+  const looked = f.firmware !== undefined;
+  if (looked && (!firmware.uefi || !firmware.secureBoot)) hints.push(`firmware "uefi"${firmware.uefi ? ' with secure_boot' : ''} is not available: ${OVMF_PACKAGE_HINT}`);
+  if (looked && !f.swtpm) hints.push(`tpm: true needs swtpm: ${SWTPM_PACKAGE_HINT}`);
   return {
     ok: f.emulatorList.length > 0 && f.qemuImg !== undefined,
     platform: f.platform,
@@ -52,6 +67,8 @@ export function doctorReport(f: HostFingerprint, osRelease = ''): DoctorJson {
     kvm: { exists: f.kvm.device, accessible: f.kvm.accessible, usable: f.kvm.usable, detail: f.kvm.detail },
     sandbox: f.sandbox,
     accelerators: f.kvm.usable ? ['tcg', 'kvm'] : ['tcg'],
+    firmware,
+    swtpm: f.swtpm ?? null,
     hints,
   };
 }
@@ -67,6 +84,8 @@ export function formatDoctorReport(r: DoctorJson): string {
     `kvm: device ${yes(r.kvm.exists)}, accessible ${yes(r.kvm.accessible)}, usable ${yes(r.kvm.usable)} (${r.kvm.detail})`,
     `accelerators: ${r.accelerators.join(', ')}`,
     `sandbox: ${r.sandbox.supported ? 'supported' : 'not available'} (${r.sandbox.detail})`,
+    `firmware: bios (SeaBIOS); uefi ${r.firmware.uefi ? `(${r.firmware.uefi})` : 'not installed'}; uefi + secure boot ${r.firmware.secureBoot ? `(${r.firmware.secureBoot})` : 'not installed'}`,
+    `tpm: ${r.swtpm ? `swtpm ${r.swtpm}` : 'swtpm not installed'}`,
     ...(r.hints.length ? ['', 'hints:', ...r.hints.map((h) => `  - ${h}`)] : []),
     '',
     r.ok ? 'vmdesk can run VMs here.' : 'vmdesk cannot run VMs here yet: see the hints above.',

@@ -8,6 +8,8 @@ import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { HostFacts } from './plan';
 import { SANDBOX_ARG } from './plan';
+import type { FirmwareDescriptor } from './firmware';
+import { readFirmwareDescriptors } from './firmware-descriptors';
 
 const execFileAsync = promisify(execFile);
 
@@ -26,6 +28,10 @@ export interface HostFingerprint extends HostFacts {
   /** `nested`: this host is itself a VM (the CPU's `hypervisor` flag), where KVM may fail on some guests. */
   kvm: { device: boolean; accessible: boolean; usable: boolean; detail: string; nested?: boolean };
   sandbox: { supported: boolean; detail: string };
+  /** UEFI firmware descriptors found (QEMU's firmware directories), in priority order. */
+  firmware?: FirmwareDescriptor[];
+  /** swtpm on PATH (the TPM emulator), when installed. */
+  swtpm?: string;
 }
 
 // Nomad's versionRegex (drivers/qemu/driver.go).
@@ -171,11 +177,13 @@ export async function probeHost(env: NodeJS.ProcessEnv = process.env, platform: 
   const version = (binary: string) => (withVersions ? versionOf(binary) : Promise.resolve(undefined));
   const [found, qemuImgPath] = await Promise.all([findEmulators(env.PATH), which('qemu-img', env.PATH)]);
   const probeBinary = (found.find((e) => e.name === 'x86_64') ?? found.find((e) => /^[a-z0-9_]+$/.test(e.name)))?.binary;
-  const [emulatorList, qemuImgVersion, kvm, sandbox] = await Promise.all([
+  const [emulatorList, qemuImgVersion, kvm, sandbox, firmware, swtpm] = await Promise.all([
     Promise.all(found.map(async (e): Promise<FoundEmulator> => ({ ...e, version: await version(e.binary) }))),
     qemuImgPath ? version(qemuImgPath) : Promise.resolve(undefined),
     probeKvm(probeBinary, platform),
     probeSandbox(probeBinary),
+    readFirmwareDescriptors(env),
+    which('swtpm', env.PATH),
   ]);
   const qemuImg = qemuImgPath ? { binary: qemuImgPath, version: qemuImgVersion } : undefined;
   return {
@@ -187,6 +195,8 @@ export async function probeHost(env: NodeJS.ProcessEnv = process.env, platform: 
     ...(qemuImg ? { qemuImg } : {}),
     kvm,
     sandbox,
+    firmware,
+    ...(swtpm ? { swtpm } : {}),
   };
 }
 
@@ -206,5 +216,11 @@ export function fingerprintHost(env: NodeJS.ProcessEnv = process.env): Promise<H
 
 /** The HostFacts part of a fingerprint (what buildPlan takes). */
 export function hostFacts(f: HostFingerprint): HostFacts {
-  return { platform: f.platform, emulators: f.emulators, kvmUsable: f.kvmUsable, sandboxSupported: f.sandboxSupported };
+  return {
+    platform: f.platform,
+    emulators: f.emulators,
+    kvmUsable: f.kvmUsable,
+    sandboxSupported: f.sandboxSupported,
+    hardware: { firmware: f.firmware ?? [], ...(f.swtpm ? { swtpm: f.swtpm } : {}) },
+  };
 }

@@ -126,13 +126,13 @@ async function checkReferencedFile(
 /**
  * Inspects the image at `realImage` (already real and allowed): format, size, and every file it refers to,
  * down the backing chain. A reference outside the allowed places, a protocol reference, a loop or an
- * unsupported format is an error.
+ * unsupported format is an error. `format` is the format QEMU is told to open it with (else probed).
  */
-export async function inspectImage(realImage: string, places: AllowedPlaces, qemuImg = 'qemu-img'): Promise<ImageInfo> {
+export async function inspectImage(realImage: string, places: AllowedPlaces, qemuImg = 'qemu-img', format?: string): Promise<ImageInfo> {
   const seen = new Set<string>();
   let top: ImageInfo | undefined;
   let current = realImage;
-  let formatHint: string | undefined;
+  let formatHint: string | undefined = format;
   for (let depth = 0; ; depth++) {
     if (seen.has(current)) {
       throw new VmdeskError('IMAGE_INVALID', `the backing chain of ${realImage} loops back to ${current}`, 'config.image_path');

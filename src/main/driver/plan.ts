@@ -2,6 +2,7 @@
 // port forwards and warnings; or a VmdeskError with Nomad's phrase. No I/O: the image is already inspected
 // and every path already resolved by prepare.ts. The argv order is a contract with the supervisor (see
 // ARCHITECTURE.md, "Driver").
+import { artifactWarnings } from '../../shared/artifact';
 import { VmdeskError } from '../../shared/errors';
 import type { DriverConfig } from '../../shared/driver-config';
 import type { ImageInfo, Plan, PortForward, VmPaths } from '../../shared/plan';
@@ -15,11 +16,14 @@ import {
   VM_NAME_PATTERN,
 } from '../../shared/limits';
 import { checkArgs } from './args-policy';
+import { bindArgs } from './args-binds';
 import { driveArgs } from './drive-args';
 import { driveInterfaceProblem } from './machine-facts';
 import { dnsServersWarning, networkArgs } from './network-args';
 import { optValue, qemuOpts } from './qemu-syntax';
 import { checkSocketPaths } from './socket-paths';
+import { displayArgs, vncSocketOf } from '../display/display-args';
+import { planHardware, type HardwareHost } from './hardware-args';
 
 /** What the driver found on the host (fingerprint.ts). */
 export interface HostFacts {
@@ -30,6 +34,8 @@ export interface HostFacts {
   kvmUsable: boolean;
   /** QEMU accepts `-sandbox on,...` here (built with seccomp, kernel supports it). */
   sandboxSupported: boolean;
+  /** UEFI firmware descriptors and swtpm (hardware-args.ts); absent: none found. */
+  hardware?: HardwareHost;
 }
 
 /** Everything buildPlan needs besides the task. */
@@ -43,6 +49,8 @@ export interface PlanContext {
   paths: VmPaths;
   /** The VM's uuid; the supervisor passes one at start (`-uuid`). */
   uuid?: string;
+  /** config.drives, each resolved and inspected like the image (image-resolve.ts), in order. */
+  drives?: ImageInfo[];
 }
 
 /** The chardev ids vmdesk uses; args can refer to them (e.g. to attach more ports), never replace them. */
@@ -94,18 +102,23 @@ export function buildPlan(task: Task, ctx: PlanContext): Plan {
   if (c.guest_agent && !ctx.paths.agentSocket) {
     throw new VmdeskError('INTERNAL', 'guest_agent needs paths.agentSocket');
   }
-  checkSocketPaths(ctx.paths, ctx.host.platform);
+  checkSocketPaths(ctx.paths, ctx.host.platform, task.display === 'vnc' ? [vncSocketOf(ctx.paths)] : []);
 
+  const hw = planHardware(task, emulator, ctx.drives ?? [], ctx.paths, ctx.host.hardware ?? {});
   const ports = portForwards(task, ctx.driverConfig.port_bind_address);
-  warnings.push(...checkArgs(c.args, ctx.driverConfig.args_allowlist, { taskDir: ctx.taskDir, imagePaths: ctx.driverConfig.image_paths }));
+  const dc = ctx.driverConfig;
+  warnings.push(...checkArgs(c.args, dc.args_allowlist, { taskDir: ctx.taskDir, imagePaths: dc.image_paths, loaderAllowlist: dc.args_loader_allowlist ?? [] }));
+  const args = bindArgs(c.args, dc.port_bind_address, dc.args_allowlist.length > 0); // listening addresses on port_bind_address
+  warnings.push(...args.warnings);
   const dnsWarning = dnsServersWarning(task.dns.servers);
   if (dnsWarning) warnings.push(dnsWarning);
+  warnings.push(...artifactWarnings(task.artifacts ?? []));
   if (!ctx.host.sandboxSupported) warnings.push('QEMU seccomp sandboxing is not available here; QEMU runs without -sandbox');
 
   const argv = [
     '-name', qemuOpts([['guest', task.name]]),
     ...(ctx.uuid ? ['-uuid', ctx.uuid] : []),
-    '-machine', qemuOpts([['type', c.machine_type], ['accel', c.accelerator]]),
+    '-machine', qemuOpts([['type', c.machine_type], ['accel', c.accelerator], ...hw.machineOpts]),
     ...(c.accelerator === 'kvm' ? ['-enable-kvm'] : []),
     '-m', `${task.resources.memory}M`,
     '-smp', String(task.resources.cores),
@@ -118,10 +131,12 @@ export function buildPlan(task: Task, ctx: PlanContext): Plan {
       emulator,
       machineType: c.machine_type,
     }),
+    ...hw.argv,
     ...networkArgs(ports, task.dns.searches),
     ...(c.guest_agent ? agentArgs(ctx.paths.agentSocket!) : []),
+    ...displayArgs(task.display, ctx.paths, emulator),
     ...(ctx.host.sandboxSupported ? ['-sandbox', SANDBOX_ARG] : []),
-    ...c.args,
+    ...args.args,
   ];
 
   return {
@@ -134,6 +149,9 @@ export function buildPlan(task: Task, ctx: PlanContext): Plan {
     paths: ctx.paths,
     warnings,
     taskDir: ctx.taskDir,
+    ...(hw.drives ? { drives: hw.drives } : {}),
+    ...(hw.firmware ? { firmware: hw.firmware } : {}),
+    ...(hw.tpm ? { tpm: hw.tpm } : {}),
   };
 }
 

@@ -1,8 +1,7 @@
 // I/O edge of the driver: task file -> parsed task -> resolved, allowed, inspected image -> host facts ->
 // VM paths -> buildPlan. Reads files and runs qemu-img; writes nothing, starts nothing.
-import { stat } from 'node:fs/promises';
 import { readLimitedFile } from '../store/read-limited';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { DriverConfig } from '../../shared/driver-config';
 import { VmdeskError } from '../../shared/errors';
 import { TASK_FILE_MAX_BYTES } from '../../shared/limits';
@@ -10,12 +9,11 @@ import type { Plan } from '../../shared/plan';
 import { parseTask, type Task } from '../../shared/task';
 import { vmPaths } from '../store/paths';
 import { fingerprintHost, hostFacts } from './fingerprint';
-import { imagePathSyntaxProblem, isAllowedImagePath, isAllowedImagePathLexically } from './image-policy';
-import type { AllowedPlaces } from './image-inspect';
-import { inspectImage, realpathOrUndefined, resolveAllowedPlaces } from './image-inspect';
+import { resolveAllowedPlaces } from './image-inspect';
+import { IMAGE_PATH_FIELD, resolveDrives, resolveImage } from './image-resolve';
+import { checkArgFiles } from './args-files';
 import { buildPlan } from './plan';
-import { classifyArgs } from './args-policy';
-import { argsHostReach, resolveArgPath } from './args-host-reach';
+import { checkFirmwareFiles } from './firmware-descriptors';
 
 /** Options for planning. */
 export interface PlanOptions {
@@ -31,24 +29,15 @@ export interface PlanOptions {
 /** Plans an already-parsed task whose relative paths are relative to `taskDir`. */
 export async function planTask(task: Task, taskDir: string, opts: PlanOptions): Promise<Plan> {
   const env = opts.env ?? process.env;
-  const syntax = imagePathSyntaxProblem(task.config.image_path);
-  if (syntax) throw new VmdeskError(syntax === 'image_path must be set' ? 'INVALID_TASK' : 'IMAGE_NOT_ALLOWED', syntax, 'config.image_path');
-
   const places = await resolveAllowedPlaces(taskDir, opts.driverConfig.image_paths);
-  const wanted = isAbsolute(task.config.image_path) ? task.config.image_path : resolve(places.taskDir, task.config.image_path);
-  const real = await realpathOrUndefined(wanted);
-  if (real === undefined) {
-    // A missing file outside the allowed places gets the same answer as an existing one: no existence oracle.
-    if (!isAllowedImagePathLexically(wanted, places.taskDir, [...places.imageDirs, ...opts.driverConfig.image_paths])) {
-      throw notAllowed(wanted, wanted, places);
+  const image = await resolveImage(task.config.image_path, IMAGE_PATH_FIELD, places, opts.driverConfig.image_paths).catch((err: unknown) => {
+    // An image the task's artifacts bring is missing until they are fetched: say how to get it.
+    if (err instanceof VmdeskError && err.code === 'IMAGE_NOT_FOUND' && task.artifacts.length > 0) {
+      throw new VmdeskError(err.code, `${err.message} yet: the task's artifacts bring it (\`vmdesk fetch TASKFILE\`; \`vmdesk start\` fetches them first)`, err.field);
     }
-    throw new VmdeskError('IMAGE_NOT_FOUND', `image_path: ${wanted} does not exist`, 'config.image_path');
-  }
-  if (!isAllowedImagePath(real, places.taskDir, places.imageDirs)) throw notAllowed(wanted, real, places);
-  if (!(await stat(real)).isFile()) {
-    throw new VmdeskError('IMAGE_INVALID', `image_path: ${real} is not a regular file`, 'config.image_path');
-  }
-  const image = await inspectImage(real, places);
+    throw err;
+  });
+  const drives = await resolveDrives(task, places, opts.driverConfig.image_paths);
   const fingerprint = await fingerprintHost(env);
   const paths = vmPaths(opts.home, task.name, { disposable: task.disposable, guestAgent: task.config.guest_agent }, env);
   const plan = buildPlan(task, {
@@ -58,18 +47,11 @@ export async function planTask(task: Task, taskDir: string, opts: PlanOptions): 
     image,
     paths,
     ...(opts.uuid !== undefined ? { uuid: opts.uuid } : {}),
+    ...(drives.length ? { drives } : {}),
   });
-  await checkArgPathsReal(task, places, opts.driverConfig);
+  await checkArgFiles(task.config.args, places, opts.driverConfig);
+  await checkFirmwareFiles(plan.firmware);
   return plan;
-}
-
-function notAllowed(wanted: string, real: string, places: AllowedPlaces): VmdeskError {
-  return new VmdeskError(
-    'IMAGE_NOT_ALLOWED',
-    `image_path is not in the allowed paths: ${real === wanted ? real : `${wanted} (really ${real})`} is outside the task directory ${places.taskDir}` +
-      (places.imageDirs.length ? ` and image_paths (${places.imageDirs.join(', ')})` : ' and no image_paths are configured'),
-    'config.image_path',
-  );
 }
 
 /** Reads and parses a task file (size-limited JSON), then plans it against its own directory. */
@@ -99,30 +81,4 @@ export async function readTaskFile(path: string): Promise<Task> {
 
 function codeForField(field: string, message: string): 'INVALID_TASK' | 'PORT_INVALID' {
   return /^(ports|config\.port_map)/.test(field) || message.startsWith('Unknown port label') ? 'PORT_INVALID' : 'INVALID_TASK';
-}
-
-/**
- * With an args_allowlist, the host files named in args must lie in the allowed places with symlinks resolved
- * too (the pure check in args-host-reach.ts is lexical). A path that does not exist yet is left to the lexical
- * check (QEMU may create it, e.g. a chardev log file; it would be created where the path says).
- */
-async function checkArgPathsReal(task: Task, places: AllowedPlaces, dc: DriverConfig): Promise<void> {
-  if (dc.args_allowlist.length === 0) return;
-  for (const r of argsHostReach(classifyArgs(task.config.args))) {
-    if (r.kind !== 'path' || /^[^:/]+:/.test(r.value)) continue;
-    const wanted = resolveArgPath(r.value, places.taskDir);
-    let real = await realpathOrUndefined(wanted);
-    // A file QEMU would create: its directory decides.
-    if (real === undefined) {
-      const dir = await realpathOrUndefined(dirname(wanted));
-      real = dir === undefined ? undefined : join(dir, basename(wanted));
-    }
-    if (real !== undefined && !isAllowedImagePath(real, places.taskDir, places.imageDirs)) {
-      throw new VmdeskError(
-        'ARG_NOT_ALLOWED',
-        `"${r.option}" reaches ${JSON.stringify(r.value)} (really ${real}), outside the task's directory and image_paths; with an args_allowlist, files given to QEMU in args must be in the allowed places`,
-        `config.args.${r.index}`,
-      );
-    }
-  }
 }

@@ -15,9 +15,9 @@ export function socketPathsOf(paths: VmPaths): string[] {
 }
 
 /** Throws SOCKET_PATH_TOO_LONG for the first socket path that does not fit, with how to fix it. */
-export function checkSocketPaths(paths: VmPaths, platform: NodeJS.Platform): void {
+export function checkSocketPaths(paths: VmPaths, platform: NodeJS.Platform, extra: readonly string[] = []): void {
   const max = maxSocketPathBytes(platform);
-  for (const p of socketPathsOf(paths)) {
+  for (const p of [...socketPathsOf(paths), ...extra]) {
     const bytes = new TextEncoder().encode(p).length;
     if (bytes > max) {
       throw new VmdeskError(

@@ -1,9 +1,11 @@
 // Export: a vmdesk task -> a Nomad job that runs the same VM on a current Nomad (v1.11 / v2.0), as HCL2 or as
 // API JSON. Pure. The port form is explained in vmdesk-net-args.ts and the README ("Nomad").
 import { formatDuration } from '../../shared/duration';
+import type { Artifact } from '../../shared/artifact';
 import type { Task } from '../../shared/task';
-import { META_DISPOSABLE } from './map-job';
+import { META_DISPLAY, META_DISPOSABLE } from './map-job';
 import { vmdeskNetworkArgs, vmdeskSmpArgs } from './vmdesk-net-args';
+import { exportHardware } from './hardware-nomad';
 
 /** Options of an export. */
 export interface ExportOptions {
@@ -33,11 +35,24 @@ export interface ExportedJob {
   dns?: { servers: string[]; searches: string[] };
   killTimeoutMs: number;
   artifact?: { source: string; destination: string; mode?: 'file' };
+  /** The task's own `artifacts`, written back as artifact blocks. */
+  artifacts?: ExportArtifact[];
+  /** More artifacts: the extra drives and the UEFI variable store (hardware-nomad.ts). */
+  extraArtifacts?: Array<{ source: string; destination: string; mode?: 'file' }>;
   config: Array<[string, string | boolean | Array<string | Template>]>;
   resources: { memory: number; cores: number };
   meta: Record<string, string>;
   /** Things the user should know about the exported job. */
   notes: string[];
+}
+
+/** One task artifact as an artifact block. */
+export interface ExportArtifact {
+  source: string;
+  destination: string;
+  mode?: string;
+  options: Record<string, string>;
+  headers: Record<string, string>;
 }
 
 const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2|tar\.xz|txz|zip)$/i;
@@ -48,9 +63,21 @@ function basename(p: string): string {
   return p.split('/').filter(Boolean).pop() ?? p;
 }
 
+/** A task artifact as Nomad writes it (mode only when not the default; archive = false as the string Nomad takes). */
+function exportArtifact(a: Artifact): ExportArtifact {
+  return {
+    source: a.source,
+    destination: a.destination,
+    ...(a.mode !== 'any' ? { mode: a.mode } : {}),
+    options: { ...(a.checksum ? { checksum: a.checksum } : {}), ...(a.archive ? {} : { archive: 'false' }) },
+    headers: { ...a.headers },
+  };
+}
+
 /** Builds the exported job from a normalised task. */
 export function exportJob(task: Task, opts: ExportOptions = {}): ExportedJob {
   const notes: string[] = [];
+  if (task.display === 'vnc') notes.push('display "vnc" is vmdesk\'s own: Nomad\'s qemu driver runs the guest with -nographic (the job keeps it in meta vmdesk_display for a round trip)');
   const c = task.config;
   let imagePath = c.image_path;
   let artifact: ExportedJob['artifact'];
@@ -61,6 +88,8 @@ export function exportJob(task: Task, opts: ExportOptions = {}): ExportedJob {
       ? { source: opts.artifactUrl, destination: 'local' }
       : { source: opts.artifactUrl, destination: imagePath, mode: 'file' };
     if (ARCHIVE.test(urlPath)) notes.push(`the archive must hold the image as ${basename(c.image_path)} at its top level (Nomad unpacks it into local/)`);
+  } else if (task.artifacts?.length) {
+    // The task's artifacts bring the image, on Nomad as here.
   } else if (c.image_path.startsWith('/')) {
     notes.push(`image_path ${c.image_path} is absolute: on Nomad it must lie in the client's image_paths; give the image's URL (--artifact in the CLI, "Image URL" in the app) to ship it with the job`);
   } else {
@@ -72,7 +101,9 @@ export function exportJob(task: Task, opts: ExportOptions = {}): ExportedJob {
   if (c.machine_type !== 'pc') config.push(['machine_type', c.machine_type]);
   config.push(['accelerator', c.accelerator], ['drive_interface', c.drive_interface], ['graceful_shutdown', c.graceful_shutdown], ['guest_agent', c.guest_agent]);
   const generated = [...vmdeskNetworkArgs(task), ...vmdeskSmpArgs(task)].map((a) => (a.includes('${') ? new Template(a) : a));
-  config.push(['args', [...c.args, ...generated]]);
+  const hw = exportHardware(task, opts.artifactUrl);
+  notes.push(...hw.notes);
+  config.push(['args', [...c.args, ...hw.args, ...generated]]);
 
   const ports: ExportPort[] = Object.entries(task.ports).map(([label, host]) => {
     const guest = c.port_map[label];
@@ -91,9 +122,11 @@ export function exportJob(task: Task, opts: ExportOptions = {}): ExportedJob {
     ...(task.dns.servers.length || task.dns.searches.length ? { dns: { servers: task.dns.servers, searches: task.dns.searches } } : {}),
     killTimeoutMs: task.kill_timeout_ms,
     ...(artifact ? { artifact } : {}),
+    ...(task.artifacts?.length ? { artifacts: task.artifacts.map(exportArtifact) } : {}),
+    ...(hw.artifacts.length ? { extraArtifacts: hw.artifacts } : {}),
     config,
     resources: { memory: task.resources.memory, cores: task.resources.cores },
-    meta: task.disposable ? { [META_DISPOSABLE]: 'true' } : {},
+    meta: { ...(task.disposable ? { [META_DISPOSABLE]: 'true' } : {}), ...(task.display === 'vnc' ? { [META_DISPLAY]: 'vnc' } : {}) },
     notes,
   };
 }
@@ -159,10 +192,20 @@ export function toHcl(job: ExportedJob, header: string): string {
   }
   L.push('    }', '', `    task ${hclString(job.name)} {`);
   L.push(...attrs('      ', [['driver', '"qemu"'], ['kill_timeout', hclString(formatDuration(job.killTimeoutMs))]]));
-  if (job.artifact) {
-    const a: Array<[string, string]> = [['source', hclString(job.artifact.source)], ['destination', hclString(job.artifact.destination)]];
-    if (job.artifact.mode) a.push(['mode', hclString(job.artifact.mode)]);
+  for (const art of [...(job.artifact ? [job.artifact] : []), ...(job.extraArtifacts ?? [])]) {
+    const a: Array<[string, string]> = [['source', hclString(art.source)], ['destination', hclString(art.destination)]];
+    if (art.mode) a.push(['mode', hclString(art.mode)]);
     L.push('', '      artifact {', ...attrs('        ', a), '      }');
+  }
+  for (const x of job.artifacts ?? []) {
+    const a: Array<[string, string]> = [['source', hclString(x.source)], ['destination', hclString(x.destination)]];
+    if (x.mode) a.push(['mode', hclString(x.mode)]);
+    L.push('', '      artifact {', ...attrs('        ', a));
+    for (const [block, map] of [['options', x.options], ['headers', x.headers]] as const) {
+      const entries = Object.entries(map).map(([k, v]) => [/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? k : hclString(k), hclString(v)] as [string, string]);
+      if (entries.length) L.push('', `        ${block} {`, ...attrs('          ', entries), '        }');
+    }
+    L.push('      }');
   }
   L.push('', '      config {');
   const scalars = job.config.filter(([k]) => k !== 'args').map(([k, v]) => [k, hclValue(v)] as [string, string]);
@@ -193,8 +236,21 @@ export function toApiJson(job: ExportedJob, target: { namespace?: string; region
     Resources: { MemoryMB: job.resources.memory, Cores: job.resources.cores },
     KillTimeout: job.killTimeoutMs * 1_000_000,
   };
-  if (job.artifact) {
-    task.Artifacts = [{ GetterSource: job.artifact.source, RelativeDest: job.artifact.destination, ...(job.artifact.mode ? { GetterMode: job.artifact.mode } : {}) }];
+  const artifacts = [...(job.artifact ? [job.artifact] : []), ...(job.extraArtifacts ?? [])];
+  if (artifacts.length > 0) {
+    task.Artifacts = artifacts.map((a) => ({ GetterSource: a.source, RelativeDest: a.destination, ...(a.mode ? { GetterMode: a.mode } : {}) }));
+  }
+  if (job.artifacts?.length) {
+    task.Artifacts = [
+      ...((task.Artifacts as unknown[] | undefined) ?? []),
+      ...job.artifacts.map((x) => ({
+        GetterSource: x.source,
+        RelativeDest: x.destination,
+        ...(x.mode ? { GetterMode: x.mode } : {}),
+        ...(Object.keys(x.options).length ? { GetterOptions: x.options } : {}),
+        ...(Object.keys(x.headers).length ? { GetterHeaders: x.headers } : {}),
+      })),
+    ];
   }
   if (Object.keys(job.meta).length > 0) task.Meta = job.meta;
   return {

@@ -143,6 +143,7 @@ function taskFromApi(t: Obj, path: string): NomadTask {
     if (str(a.RelativeDest)) artifact.destination = str(a.RelativeDest)!;
     if (str(a.GetterMode)) artifact.mode = str(a.GetterMode)!;
     if (isObj(a.GetterOptions)) for (const [k, v] of Object.entries(a.GetterOptions)) if (typeof v === 'string') artifact.options[k] = v;
+    if (isObj(a.GetterHeaders)) artifact.headers = Object.fromEntries(Object.entries(a.GetterHeaders).filter((e): e is [string, string] => typeof e[1] === 'string'));
     task.artifacts.push(artifact);
   });
   if (isObj(t.Meta)) for (const [k, v] of Object.entries(t.Meta)) if (typeof v === 'string') task.meta[k] = v;

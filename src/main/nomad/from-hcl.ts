@@ -164,6 +164,8 @@ function taskFromHcl(name: string, body: Body, path: string, at: (p: string) => 
       const s = str(v);
       if (s !== undefined) artifact.options[k] = s;
     }
+    const headers = bodies(a.headers)[0];
+    if (headers) artifact.headers = Object.fromEntries(Object.entries(headers).flatMap(([k, v]) => (str(v) !== undefined ? [[k, str(v)!]] : [])));
     task.artifacts.push(artifact);
   });
   for (const m of bodies(body.meta)) for (const [k, v] of Object.entries(m)) if (str(v) !== undefined) task.meta[k] = str(v)!;

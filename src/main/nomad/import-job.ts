@@ -161,7 +161,7 @@ async function validateMapped(m: MappedTask, opts: ImportOptions, out: Diagnosti
       const dirs = (await Promise.all(dc.image_paths.map((d) => realpathOrUndefined(d)))).filter((d): d is string => d !== undefined);
       if (!isAllowedImagePath(real, taskDir, dirs)) throw notAllowed(`${wanted} (really ${real})`, taskDir, dc.image_paths);
     }
-    checkArgs(task.config.args, dc.args_allowlist, { taskDir, imagePaths: dc.image_paths });
+    checkArgs(task.config.args, dc.args_allowlist, { taskDir, imagePaths: dc.image_paths, loaderAllowlist: dc.args_loader_allowlist ?? [] });
     const allowed = dc.emulators_allowlist.map(normaliseEmulator);
     if (allowed.length > 0 && !allowed.includes(task.config.emulator)) {
       throw new VmdeskError('EMULATOR_NOT_ALLOWED', `'${task.config.emulator}' is not an allowed emulator`, 'config.emulator');

@@ -31,6 +31,8 @@ export interface NomadArtifact {
   destination?: string;
   mode?: string;
   options: Record<string, string>;
+  /** HTTP headers for the download (`headers` block / GetterHeaders). */
+  headers?: Record<string, string>;
   where: Where;
 }
 

@@ -7,7 +7,9 @@ import type { Diagnostic } from './diagnostics';
 import { interpolate, mapStrings, portLabelsReferenced, stringsIn } from './interpolate';
 import type { Leftover, NomadGroup, NomadJob, NomadTask, Where } from './job-model';
 import { decideDns, decidePorts } from './ports';
+import { mapArtifacts } from './map-artifacts';
 import { stripVmdeskArgs } from './vmdesk-net-args';
+import { importHardware } from './hardware-nomad';
 
 /** Nomad's qemu task options (the keys a task file's `config` accepts). */
 export const QEMU_CONFIG_KEYS = [
@@ -24,6 +26,8 @@ export const QEMU_CONFIG_KEYS = [
 
 /** Task meta key an exported job uses to carry vmdesk's `disposable`. */
 export const META_DISPOSABLE = 'vmdesk_disposable';
+/** Task meta key an exported job uses to carry vmdesk's `display`. */
+export const META_DISPLAY = 'vmdesk_display';
 
 /** What the mapper needs from the outside world. */
 export interface MapOptions {
@@ -240,7 +244,11 @@ function mapTask(group: NomadGroup, t: NomadTask, name: string, claims: Claims, 
   const cores = typeof t.resources.cores === 'number' ? t.resources.cores : undefined;
   if (Array.isArray(config.args) && config.args.every((a) => typeof a === 'string')) {
     const s = stripVmdeskArgs(config.args as string[], cores);
-    config.args = s.args;
+    // Firmware, drive and boot args become task options (hardware-nomad.ts); what cannot is said.
+    const hw = importHardware(s.args);
+    config.args = hw.args;
+    Object.assign(config, hw.config);
+    for (const n of hw.notes) diag(n.severity, 'hardware', n.message, fieldWhere['config.args'] ?? t.where);
   }
 
   // Dynamic ports that the task's own strings name get a fixed host port: a string cannot follow a port
@@ -323,15 +331,9 @@ function mapTask(group: NomadGroup, t: NomadTask, name: string, claims: Claims, 
     if (rebound > 0) diag('info', 'port', `${rebound} hostfwd rule(s) in args listened on every interface; they now bind to ${opts.bindAddress}`, t.configWhere.args);
   }
 
-  // Artifacts: reported with their URL; the image path stays where the artifact would land.
-  const artifactDestinations: string[] = [];
-  for (const a of t.artifacts) {
-    const dest = a.destination ?? 'local/';
-    artifactDestinations.push(dest);
-    const checksum = a.options.checksum ? `; checksum ${a.options.checksum}` : '';
-    const archive = /\.(tar(\.\w+)?|tgz|tbz2|txz|zip|gz|bz2|xz)$/i.test(a.source.split('?')[0] ?? '') ? ' and unpack it' : '';
-    diag('warning', 'artifact', `artifact ${a.source}: vmdesk does not download artifacts; fetch it into ${joinDir(taskDir, dest)}${archive}${checksum}`, a.where, { source: a.source });
-  }
+  // Artifacts: carried over as the task option `artifacts` (map-artifacts.ts); vmdesk fetches them at start.
+  const mapped = mapArtifacts(t.artifacts, diag);
+  const artifactDestinations = mapped.destinations;
 
   // kill_timeout
   let killTimeout: string | undefined;
@@ -346,8 +348,10 @@ function mapTask(group: NomadGroup, t: NomadTask, name: string, claims: Claims, 
 
   // meta: vmdesk's own key; the rest is reported.
   let disposable: boolean | undefined;
+  let display: string | undefined;
   for (const [k, v] of Object.entries(t.meta)) {
     if (k === META_DISPOSABLE) disposable = v === 'true';
+    else if (k === META_DISPLAY) display = String(v);
     else diag('info', 'unsupported', `meta "${k}" is not carried over`, t.where);
   }
 
@@ -364,6 +368,8 @@ function mapTask(group: NomadGroup, t: NomadTask, name: string, claims: Claims, 
   if (dns.dns) taskFile.dns = dns.dns;
   if (killTimeout !== undefined) taskFile.kill_timeout = killTimeout;
   if (disposable !== undefined) taskFile.disposable = disposable;
+  if (display !== undefined) taskFile.display = display; // validated with the rest by parseTask
+  if (mapped.artifacts.length > 0) taskFile.artifacts = mapped.artifacts;
   return { name, group: group.name, nomadTask: t.name, taskFile, artifactDestinations, fieldWhere, diagnostics };
 }
 
@@ -381,9 +387,4 @@ export function normalisePortMap(value: unknown): Record<string, number> | undef
     }
   }
   return out;
-}
-
-function joinDir(dir: string, rel: string): string {
-  if (rel.startsWith('/')) return rel;
-  return `${dir}/${rel}`.replace(/\/+/g, '/');
 }

@@ -1,6 +1,6 @@
 // Where vmdesk keeps things: $VMDESK_HOME (settings, VM directories) and the private runtime directory
 // (sockets). The CLI and the app compute the same paths.
-import { homedir, userInfo } from 'node:os';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { VmPaths } from '../../shared/plan';
 
@@ -28,7 +28,15 @@ export function vmsDir(home: string): string {
 export function runtimeBase(env: NodeJS.ProcessEnv = process.env): string {
   if (env.VMDESK_RUNTIME_DIR) return env.VMDESK_RUNTIME_DIR;
   if (env.XDG_RUNTIME_DIR) return join(env.XDG_RUNTIME_DIR, 'vmdesk');
-  return join('/tmp', `vmdesk-${userInfo().uid}`);
+  return join('/tmp', `vmdesk-${currentUid()}`);
+}
+
+/**
+ * The numeric uid of this process. Not os.userInfo(): it asks the passwd database, and a uid with no entry
+ * there (a container's, a sandbox's) made it throw `uv_os_get_passwd returned ENOENT`.
+ */
+export function currentUid(): number {
+  return process.getuid?.() ?? 0;
 }
 
 /** Every path one VM uses. Pure: creates nothing. */

@@ -82,6 +82,10 @@ export interface SupervisorApi {
   /** Sends input to the serial console. */
   writeConsole(name: string, data: string | Uint8Array): Promise<void>;
   agent: AgentOps;
+  /** Runs one QMP command on a running VM's monitor (screendump, send-key, snapshot jobs: src/main/display, src/main/snapshots). */
+  qmp<T = unknown>(name: string, command: string, args?: Record<string, unknown>, opts?: { timeoutMs?: number }): Promise<T>;
+  /** Adds an event to a VM's timeline (as if the supervisor had seen it: journal and listeners). */
+  recordVmEvent(name: string, event: VmEvent): void;
   on<K extends keyof SupervisorEvents>(event: K, listener: SupervisorEvents[K]): () => void;
   /** Detaches from every VM (they keep running) and stops timers. */
   close(): Promise<void>;

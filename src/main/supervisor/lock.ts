@@ -1,8 +1,8 @@
 // A per-VM lock so that two vmdesk processes (the app and a CLI) never both start or stop the same VM.
 // O_EXCL create of <vmDir>/vm.lock holding the owner's pid and start time; a lock whose owner is gone
 // (or whose pid now belongs to another process) is stale and is taken over.
-import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { VmdeskError } from '../../shared/errors';
 import { isDiskFullError } from './disk-space';
 import { isSameProcess, readProcStat } from './proc';
@@ -29,11 +29,16 @@ export function lockPath(vmDir: string): string {
 /**
  * Takes the VM's lock or throws VM_LOCKED naming the holder. With `waitMs`, a lock held by another live
  * vmdesk process is waited for (polled) up to that long first: a stop racing another process's stop then
- * runs after it (and finds the VM exited) instead of failing while the other one is still at work.
+ * runs after it (and finds the VM exited) instead of failing while the other one is still at work. `file`
+ * names another lock in the VM directory (the log rotation's, log-catchup.ts), taken by the same rules.
  */
-export async function acquireLock(vmDir: string, purpose: string, waitMs = 0): Promise<VmLock> {
-  mkdirSync(vmDir, { recursive: true, mode: 0o700 });
-  const path = lockPath(vmDir);
+export async function acquireLock(vmDir: string, purpose: string, waitMs = 0, file = 'vm.lock'): Promise<VmLock> {
+  try {
+    mkdirSync(vmDir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw notWritable(vmDir, purpose, err);
+  }
+  const path = join(vmDir, file);
   const me: LockOwner = { pid: process.pid, startTime: readProcStat(process.pid)?.startTime, at: new Date().toISOString(), purpose };
   const deadline = Date.now() + waitMs;
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -52,7 +57,7 @@ export async function acquireLock(vmDir: string, purpose: string, waitMs = 0): P
         mkdirSync(vmDir, { recursive: true, mode: 0o700 });
         continue;
       }
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw notWritable(vmDir, purpose, err);
       const owner = readOwner(path);
       if (owner && owner.pid !== process.pid && isSameProcess(owner.pid, owner.startTime)) {
         if (Date.now() < deadline) {
@@ -75,6 +80,33 @@ export async function acquireLock(vmDir: string, purpose: string, waitMs = 0): P
     }
   }
   throw new VmdeskError('VM_LOCKED', `could not take the lock ${path}; remove it if no vmdesk process is running`);
+}
+
+/**
+ * A read-only or foreign $VMDESK_HOME: the lock is the first file any start, stop or rm writes, so its failure
+ * says which directory and what to do (instead of an INTERNAL EROFS). Node's recursive mkdir reports a
+ * read-only parent as ENOENT: the nearest existing ancestor is asked. Other errors pass through.
+ */
+function notWritable(vmDir: string, purpose: string, err: unknown): unknown {
+  let code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') {
+    let dir = vmDir;
+    while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+    try {
+      accessSync(dir, constants.W_OK);
+      return err;
+    } catch (e) {
+      code = (e as NodeJS.ErrnoException).code;
+    }
+  }
+  if (code !== 'EROFS' && code !== 'EACCES' && code !== 'EPERM') return err;
+  const home = dirname(dirname(vmDir));
+  const why = code === 'EROFS' ? 'a read-only file system' : 'permission denied';
+  const elsewhere = purpose === 'start' ? ', or set VMDESK_HOME to a writable directory to keep new VMs there' : '; its VMs are known only there, so another VMDESK_HOME would not find them';
+  return new VmdeskError(
+    'HOME_NOT_WRITABLE',
+    `cannot write in ${vmDir} (${code}: ${why}); vmdesk keeps each VM's record, lock and logs there, under VMDESK_HOME (${home}). Make ${home} writable for you (remount it read-write, or fix its owner and mode)${elsewhere}`,
+  );
 }
 
 /**

@@ -61,10 +61,14 @@ export function isSameProcess(pid: number, startTime: number | undefined): boole
 
 /**
  * Pids of live processes whose argv carries `marker` as part of one argument (e.g. a VM's console log path,
- * which is in every QEMU vmdesk starts for that VM). Linux /proc only; elsewhere returns []. The state
- * record can be lost or corrupt; this is how a start still refuses to run a VM's QEMU twice.
+ * which is in every QEMU vmdesk starts for that VM). Linux /proc only; elsewhere returns [].
  */
 export function pidsWithArg(marker: string): number[] {
+  return pidsWhere((argv) => argv.some((a) => a.includes(marker)));
+}
+
+/** Pids of live processes (not this one, not zombies) whose argv satisfies `test`. Linux /proc only; elsewhere []. */
+export function pidsWhere(test: (argv: string[]) => boolean): number[] {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
@@ -77,7 +81,7 @@ export function pidsWithArg(marker: string): number[] {
     const pid = Number(entry);
     if (pid === process.pid) continue;
     const argv = readCmdline(pid);
-    if (argv && argv.some((a) => a.includes(marker)) && isRunningPid(pid)) found.push(pid);
+    if (argv && test(argv) && isRunningPid(pid)) found.push(pid);
   }
   return found;
 }

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { TpmProcess } from './hardware';
 import type { Plan } from '../../shared/plan';
 import type { ExitRecord, VmState } from '../../shared/vm';
 import { vmsDir } from '../store/paths';
@@ -28,6 +29,8 @@ export interface StateRecord {
   lastExit?: ExitRecord;
   /** Set while a stop is in progress (so another process reports "stopping"). */
   stopRequestedAt?: string;
+  /** The VM's swtpm (plan.tpm), started before QEMU. */
+  tpm?: TpmProcess;
 }
 
 const recordSchema = z

@@ -14,15 +14,22 @@ import { defaultPlanner } from './default-planner';
 import { formatBytes, freeBytes, isDiskFullError, logDiskNow, type LogDiskThresholds } from './disk-space';
 import { EVENTS_READ_LIMIT, EventJournal, readEvents } from './events-log';
 import { followFile } from './file-follower';
+import { secureBootRefusal } from './firmware-console';
 import { acquireLock, type VmLock } from './lock';
 import { lastLines, qemuErrorLines, readTail } from './log-tail';
 import { createOverlay } from './overlay';
+import { prepareFirmwareVars, startTpm, stopTpm, tpmAlive, tpmGoneMessage, watchTpm, type TpmProcess } from './hardware';
 import { resolveHostPorts } from './ports';
-import { isRunningPid, isSameProcess, pidsWithArg, readCmdline, readProcStat } from './proc';
+import { isRunningPid, readProcStat } from './proc';
+import { findOurQemu, processesUsingVm, queryUuid, recordedPidIsOurs, removeRuntimeDirIfUnused, sameUuid, type Identified } from './identity';
+import { faultPoint } from './fault-point';
+import { catchUpRotation } from './log-catchup';
+import { ensurePrivateRuntimeBase } from '../store/runtime-dir';
 import { delay } from './sleep';
 import { wakeOnChange } from './dir-wake';
 import { spawnQemu, type SpawnedQemu } from './spawn';
 import { isLive } from './state-machine';
+import { explainStartFailure, failedStartRecord, imageHolders } from './start-failure';
 import { listRecordNames, quarantineRecord, readRecord, writeRecord, writeRecordVisible, type StateRecord } from './state-record';
 import { makeEvent, VmSession } from './vm-session';
 import { connectAnyMonitor } from './qmp-monitors';
@@ -103,10 +110,16 @@ class Supervisor implements SupervisorApi {
     const s = this.sessions.get(name);
     if (s) return s.info();
     const record = await this.loadRecord(name);
-    const info = infoFromRecord(await this.reconcile(record));
+    const current = await this.reconcile(record);
+    // An interrupted start, or a QEMU just adopted under another pid: QMP says what state it is really in.
+    const adopted = isLive(current.state) && current.pid !== record.pid;
+    const finished = current.state === 'starting' || adopted ? await this.attachUnwatched(name) : undefined;
+    if (finished) return finished.info();
+    const info = infoFromRecord(current);
     // Not attached here (the CLI next to the app, or nobody attached): QEMU may be dropping console output
     // right now. Measured on the spot, so `vmdesk inspect` says so from any process.
     if (!isLive(info.state)) return info;
+    await this.catchUpLogs(current);
     const logDisk = logDiskNow(record.plan.paths.vmDir, this.opts.logDisk);
     return logDisk ? { ...info, logDisk } : info;
   }
@@ -157,12 +170,15 @@ class Supervisor implements SupervisorApi {
     let spawned: SpawnedQemu | undefined;
     let qmp: QmpClient | undefined;
     let began = false; // set once this start writes its own record: only then is there anything to undo
+    let record: StateRecord | undefined;
+    let stderrOffset = 0;
+    let tpm: TpmProcess | undefined;
     try {
       const existing = readRecord(vmDir);
       if (existing.ok) {
         const rec = await this.reconcile(existing.record, lock);
         if (isLive(rec.state)) {
-          throw new VmdeskError('VM_RUNNING', `${name} is already ${rec.state} (pid ${rec.pid}); stop it first or choose another name`);
+          throw new VmdeskError('VM_RUNNING', `${name} is already ${rec.state} (pid ${rec.pid}); stop it first (vmdesk stop ${name}) or choose another name`);
         }
         previous = rec;
       } else if (!existing.missing) {
@@ -172,14 +188,16 @@ class Supervisor implements SupervisorApi {
         createdDir = !dirExisted;
       }
       // Whatever the record says (missing, corrupt, exited, lost): a QEMU still running for this VM (its argv
-      // names this VM's console log) means a second one must not start; it would take over the sockets.
-      const stray = pidsWithArg(`logfile=${plan.paths.consoleLog.replaceAll(',', ',,')}`);
+      // names this VM's console log or runtime dir) means a second one must not start; it would take over the
+      // sockets. Its record cannot say how to reach it, so the hint is the one that works without it.
+      const stray = processesUsingVm(plan.paths);
       if (stray.length > 0) {
         throw new VmdeskError(
           'VM_RUNNING',
-          `a QEMU for ${name} is still running (pid ${stray.join(', ')}) although its state record does not say so; stop it first (vmdesk stop --force ${name}, or kill ${stray.join(' ')})`,
+          `a QEMU for ${name} is still running (pid ${stray.join(', ')}) although its state record does not say so; stop it first (kill ${stray.join(' ')}), then start again`,
         );
       }
+      ensurePrivateRuntimeBase(runtimeBase(this.env), { create: true }); // refused before anything is written
 
       // Host ports: 0 becomes a free port; a fixed port already in use is refused before QEMU starts.
       const hostPorts = await resolveHostPorts(plan.ports);
@@ -188,7 +206,6 @@ class Supervisor implements SupervisorApi {
 
       began = true;
       mkdirSync(vmDir, { recursive: true, mode: 0o700 });
-      mkdirSync(runtimeBase(this.env), { recursive: true, mode: 0o700 });
       rmSync(plan.paths.runtimeDir, { recursive: true, force: true });
       mkdirSync(plan.paths.runtimeDir, { recursive: true, mode: 0o700 });
       chmodSync(plan.paths.runtimeDir, 0o700);
@@ -196,8 +213,9 @@ class Supervisor implements SupervisorApi {
         rmSync(plan.paths.overlay, { force: true });
         await createOverlay(plan);
       }
+      prepareFirmwareVars(plan);
 
-      const record: StateRecord = {
+      record = {
         version: 1,
         name,
         state: 'starting',
@@ -217,13 +235,17 @@ class Supervisor implements SupervisorApi {
       // reasoning in state-record.ts). The fsyncs still run, in the background, while QEMU starts.
       void writeRecordVisible(vmDir, record);
       this.recordEvent(name, makeEvent('lifecycle', 'starting', `starting ${plan.binary}`, { argv: plan.argv, ports: plan.ports }));
-      const stderrOffset = existsSync(plan.paths.stderrLog) ? statSync(plan.paths.stderrLog).size : 0;
+      stderrOffset = existsSync(plan.paths.stderrLog) ? statSync(plan.paths.stderrLog).size : 0;
 
+      if (plan.tpm) record.tpm = tpm = await startTpm(plan); // before QEMU, which connects to it at once
+      faultPoint('before-spawn', this.env);
       spawned = await spawnQemu(plan);
+      faultPoint('after-spawn', this.env);
       record.pid = spawned.pid;
       record.pidStartTime = readProcStat(spawned.pid)?.startTime;
       record.startedAt = new Date().toISOString();
       void writeRecordVisible(vmDir, record); // right after the spawn: the pid is known to any later process
+      faultPoint('after-pid', this.env);
 
       const exitedEarly = spawned.exited.then((e) => e);
       try {
@@ -232,12 +254,14 @@ class Supervisor implements SupervisorApi {
         const exit = await Promise.race([exitedEarly, delay(300).then(() => undefined)]);
         const cause = qemuErrorLines(readTail(plan.paths.stderrLog, 8192, stderrOffset));
         const how = exit ? (exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`) : `did not answer on QMP (${(err as Error).message})`;
-        throw new VmdeskError('START_FAILED', `QEMU ${how}${cause ? `: ${cause}` : ''}`);
+        const words = explainStartFailure(cause, { image: plan.image.path, holders: imageHolders(this.opts.home, plan.image.path, name) });
+        throw new VmdeskError('START_FAILED', `${words ? `${words}. ` : ''}QEMU ${how}${cause ? `: ${cause}` : ''}`);
       }
       const session = new VmSession(record, this.hooks(), spawned, this.sessionOptions());
       session.bindQmp(qmp); // events from here on are recorded, before asking for the status
       const status = await qmp.execute<{ running: boolean; status: string }>('query-status');
       this.sessions.set(name, session);
+      this.watchHardware(session);
       session.markReady(status.running);
       this.recordEvent(name, makeEvent('lifecycle', 'running', `QEMU running (pid ${spawned.pid}, status ${status.status})`, { pid: spawned.pid, uuid }));
       session.startTimers();
@@ -245,7 +269,11 @@ class Supervisor implements SupervisorApi {
       return session.info();
     } catch (err) {
       if (began) {
-        await this.undoStart(plan, spawned, qmp, previous, createdDir);
+        // A start that got as far as QEMU is a run: recorded with its reason (not on a full disk, where the
+        // previous record must stay whole).
+        const failed = spawned && record && !isDiskFullError(err) ? { record, message: (err as Error).message, stderrOffset } : undefined;
+        stopTpm(tpm);
+        await this.undoStart(plan, spawned, qmp, previous, createdDir, failed);
         this.sessions.delete(name);
       } else if (!dirExisted) {
         removeIfEmpty = true; // only the lock was created here (unless another process has filled it since)
@@ -317,8 +345,8 @@ class Supervisor implements SupervisorApi {
   private async stopUnreachable(name: string, o: StopOptions): Promise<StopResult | undefined> {
     const r = readRecord(this.vmDir(name));
     if (!r.ok || r.record.state !== 'lost' || !r.record.pid) return undefined;
-    const { pid, pidStartTime, uuid } = r.record;
-    const ours = () => isSameProcess(pid, pidStartTime) && (readCmdline(pid) ?? []).includes(uuid);
+    const { pid, uuid } = r.record;
+    const ours = () => recordedPidIsOurs(r.record);
     if (!ours()) return undefined;
     // Conflicting evidence (our socket path answered by another QEMU) is not "unreachable": signal nothing.
     if (await qmpAnswersAsAnother(r.record.plan.paths.qmpSocket, uuid)) return undefined;
@@ -342,7 +370,7 @@ class Supervisor implements SupervisorApi {
       lastExit: { at: new Date().toISOString(), code: null, signal: step === 'sigkill' ? 'SIGKILL' : 'SIGTERM', requested: true, stopStep: step, summary: `stopped by ${step.toUpperCase()} (QMP was unreachable)` },
     };
     this.writeRecordTolerant(name, updated);
-    rmSync(r.record.plan.paths.runtimeDir, { recursive: true, force: true });
+    removeRuntimeDirIfUnused(r.record.plan.paths);
     this.recordEvent(name, makeEvent('lifecycle', 'exited', updated.lastExit!.summary, { pid }));
     const info = infoFromRecord(updated);
     for (const l of this.listeners.vm) l(info);
@@ -352,8 +380,7 @@ class Supervisor implements SupervisorApi {
   async destroy(name: string, o: DestroyOptions = {}): Promise<void> {
     const record = await this.loadRecord(name);
     const current = await this.reconcile(record);
-    const lostButRunning =
-      current.state === 'lost' && current.pid !== undefined && isSameProcess(current.pid, current.pidStartTime) && (readCmdline(current.pid) ?? []).includes(current.uuid);
+    const lostButRunning = current.state === 'lost' && recordedPidIsOurs(current);
     if ((isLive(current.state) && current.state !== 'lost') || lostButRunning) {
       if (!o.force) throw new VmdeskError('VM_RUNNING', `${name} is ${current.state}; stop it first, or use --force to kill it`);
       await this.stop(name, { force: true });
@@ -370,12 +397,18 @@ class Supervisor implements SupervisorApi {
         }
         throw notFound(name);
       }
+      const rec = readRecord(this.vmDir(name));
+      const paths = rec.ok ? rec.record.plan.paths : vmPaths(this.opts.home, name, { disposable: true, guestAgent: true }, this.env);
+      // A QEMU that still uses this VM's sockets or log (one the record does not know of) keeps them, and the
+      // VM is not forgotten: forgetting it would leave that QEMU reachable only by hand.
+      const users = processesUsingVm(paths);
+      if (users.length > 0) {
+        throw new VmdeskError('VM_RUNNING', `a QEMU (pid ${users.join(', ')}) still uses the sockets or the console log of ${name}, so it is not removed; stop that process first (kill ${users.join(' ')}), then \`vmdesk rm ${name}\` again`);
+      }
       const session = this.sessions.get(name);
       await session?.detach();
       this.sessions.delete(name);
-      const rec = readRecord(this.vmDir(name));
-      const paths = rec.ok ? rec.record.plan.paths : vmPaths(this.opts.home, name, { disposable: true, guestAgent: true }, this.env);
-      rmSync(paths.runtimeDir, { recursive: true, force: true });
+      removeRuntimeDirIfUnused(paths);
       if (paths.overlay) rmSync(paths.overlay, { force: true });
       if (o.removeLogs) {
         lock.release();
@@ -406,6 +439,18 @@ class Supervisor implements SupervisorApi {
     const s = await this.attach(name);
     if (!s || s.isEnded) throw new VmdeskError('VM_NOT_RUNNING', `${name} is not running`);
     await s.writeConsole(data);
+  }
+
+  async qmp<T = unknown>(name: string, command: string, args?: Record<string, unknown>, o: { timeoutMs?: number } = {}): Promise<T> {
+    const s = await this.attach(name);
+    if (!s || s.isEnded) throw new VmdeskError('VM_NOT_RUNNING', `${name} is not running; start it first (vmdesk start)`);
+    return s.execute<T>(command, args, o);
+  }
+
+  recordVmEvent(name: string, event: VmEvent): void {
+    const s = this.sessions.get(name);
+    if (s && !s.isEnded) s.emit(event);
+    else this.recordEvent(name, event);
   }
 
   on<K extends keyof SupervisorEvents>(event: K, listener: SupervisorEvents[K]): () => void {
@@ -497,9 +542,11 @@ class Supervisor implements SupervisorApi {
   }
 
   /**
-   * Brings a record in line with reality when no session watches the VM: a live-looking record whose
-   * QEMU is gone becomes "exited" with what can be known (never "running"). Written under the VM's lock
-   * when it can be had; otherwise only reported.
+   * Brings a record in line with reality when no session watches the VM, by the VM's identity (identity.ts):
+   * its QEMU found under another pid than recorded (or none recorded: a start killed before it wrote the
+   * pid) is adopted; a recorded pid that lives but is not ours, with no QEMU of ours anywhere, is "lost";
+   * no QEMU at all is "exited" with what can be known (never "running"). Written under the VM's lock when
+   * it can be had; otherwise only reported.
    */
   private async reconcile(record: StateRecord, heldLock?: VmLock): Promise<StateRecord> {
     const session = this.sessions.get(record.name);
@@ -510,7 +557,13 @@ class Supervisor implements SupervisorApi {
       return session.record;
     }
     if (!isLive(record.state) || (session && !session.isEnded)) return record;
-    if (record.pid && isSameProcess(record.pid, record.pidStartTime)) return record;
+    const found = findOurQemu(record);
+    if (found.qemu && found.recorded === 'ours') return record;
+    if (found.qemu) return this.underLock(record, heldLock, this.adopted(record, found), (r) => this.recordEvent(r.name, makeEvent('lifecycle', 'adopted', adoptMessage(record, found), { pid: r.pid, recordedPid: record.pid ?? null })));
+    if (found.recorded === 'not-ours') {
+      const why = `pid ${record.pid} is alive but is not this VM's QEMU (its command line does not carry uuid ${record.uuid} and the VM's sockets), and no process does; not touching it`;
+      return this.underLock(record, heldLock, { ...record, state: 'lost' }, (r) => this.noteLost(r, why));
+    }
     const stderrTail = qemuErrorLines(readTail(record.plan.paths.stderrLog, 4096), 5);
     const consoleTail = lastLines(readTail(record.plan.paths.consoleLog, 4096), 10);
     const updated: StateRecord = {
@@ -526,6 +579,23 @@ class Supervisor implements SupervisorApi {
       },
     };
     delete updated.stopRequestedAt;
+    return this.underLock(record, heldLock, updated, (r) => {
+      removeRuntimeDirIfUnused(r.plan.paths);
+      this.recordEvent(r.name, makeEvent('lifecycle', 'exited', r.lastExit!.summary, { consoleTail, ...(stderrTail ? { stderrTail } : {}) }));
+    });
+  }
+
+  /** The record with the QEMU found by identity as its pid. Pure apart from the clock. */
+  private adopted(record: StateRecord, found: Identified): StateRecord {
+    const q = found.qemu!;
+    const r: StateRecord = { ...record, pid: q.pid, startedAt: record.startedAt ?? new Date().toISOString() };
+    if (q.startTime !== undefined) r.pidStartTime = q.startTime;
+    else delete r.pidStartTime;
+    return r;
+  }
+
+  /** Writes `updated` (and runs `then`) under the VM's lock when it can be had; else only returns it. */
+  private async underLock(record: StateRecord, heldLock: VmLock | undefined, updated: StateRecord, then: (r: StateRecord) => void): Promise<StateRecord> {
     let lock: VmLock | undefined;
     try {
       lock = heldLock ?? (await acquireLock(record.plan.paths.vmDir, 'reconcile'));
@@ -534,12 +604,38 @@ class Supervisor implements SupervisorApi {
     }
     try {
       this.writeRecordTolerant(record.name, updated);
-      rmSync(record.plan.paths.runtimeDir, { recursive: true, force: true });
-      this.recordEvent(record.name, makeEvent('lifecycle', 'exited', updated.lastExit!.summary, { consoleTail, ...(stderrTail ? { stderrTail } : {}) }));
+      then(updated);
     } finally {
       if (!heldLock) lock.release();
     }
     return updated;
+  }
+
+  /** Reports a VM marked lost (its record is written by the caller). */
+  private noteLost(lost: StateRecord, why: string): void {
+    this.recordEvent(lost.name, makeEvent('error', 'lost', why, { pid: lost.pid }));
+    for (const l of this.listeners.vm) l(infoFromRecord(lost));
+  }
+
+  /**
+   * A record still "starting" whose start holds no lock (the process that started it died after the spawn),
+   * or one whose QEMU was just adopted: attaching brings its state in line with query-status (running or
+   * paused). Undefined while another process is still at it (it holds the lock) or when attaching fails.
+   */
+  private async attachUnwatched(name: string): Promise<VmSession | undefined> {
+    let lock: VmLock;
+    try {
+      lock = await acquireLock(this.vmDir(name), 'adopt');
+    } catch {
+      return undefined;
+    }
+    try {
+      return await this.attach(name, lock);
+    } catch {
+      return undefined;
+    } finally {
+      lock.release();
+    }
   }
 
   /** The session for a VM: existing, or a fresh re-attach (pid alive, same QEMU by uuid). Undefined when not live. */
@@ -560,18 +656,14 @@ class Supervisor implements SupervisorApi {
     const markLost = (why: string) => {
       const lost: StateRecord = { ...record, state: 'lost' };
       this.writeRecordTolerant(name, lost);
-      this.recordEvent(name, makeEvent('error', 'lost', why, { pid }));
-      for (const l of this.listeners.vm) l(infoFromRecord(lost));
+      this.noteLost(lost, why);
       return undefined;
     };
-    // A reused pid: same number, different process (start time or command line differ).
-    const cmdline = readCmdline(pid) ?? [];
-    if (!cmdline.includes(record.uuid)) {
-      return markLost(`pid ${pid} is alive but is not this VM's QEMU (its command line does not carry uuid ${record.uuid}); not touching it`);
-    }
+    // Sockets only in a private runtime dir: in one another user can write to, they could answer for QEMU.
+    ensurePrivateRuntimeBase(runtimeBase(this.env), { create: false });
     let qmp: QmpClient;
     try {
-      qmp = await connectAnyMonitor(record.plan.paths, 3_000);
+      qmp = await this.connectRecorded(record);
     } catch (err) {
       if (err instanceof QmpTimeoutError) {
         const why = record.plan.paths.qmpSocket2 ? 'both QMP monitors are held by other vmdesk processes' : 'QMP did not greet within 3 s; another vmdesk process (the app?) is probably attached to this VM';
@@ -595,12 +687,69 @@ class Supervisor implements SupervisorApi {
       throw err;
     }
     this.sessions.set(name, session);
+    this.watchHardware(session);
     session.syncStatus(status.running);
     if (!status.running) void session.reviewRunState(status.status);
     this.recordEvent(name, makeEvent('lifecycle', 'reattached', `re-attached to QEMU pid ${pid} (uuid ${uuid}, status ${status.status})`, { pid, uuid, supervisorPid: process.pid }));
     session.startTimers();
     void this.probeAgent(session);
     return session;
+  }
+
+  /**
+   * Connects QMP to a recorded QEMU. One still "starting" (its start was interrupted, or is adopted) may not
+   * listen yet: retried while it runs, up to the start deadline. Others get one try (3 s for the greeting).
+   */
+  private async connectRecorded(record: StateRecord): Promise<QmpClient> {
+    const deadline = Date.now() + (this.opts.startTimeoutMs ?? 30_000);
+    for (;;) {
+      try {
+        return await connectAnyMonitor(record.plan.paths, 3_000);
+      } catch (err) {
+        const retry = record.state === 'starting' && !(err instanceof QmpTimeoutError) && Date.now() < deadline && recordedPidIsOurs(record);
+        if (!retry) throw err;
+        await delay(100);
+      }
+    }
+  }
+
+  /** No session here watches the VM's logs: catches their rotation up (log-catchup.ts) and records what moved. */
+  private async catchUpLogs(record: StateRecord): Promise<void> {
+    for (const o of await catchUpRotation(record.plan.paths, this.opts.logMaxBytes)) {
+      if (o.archived) this.recordEvent(record.name, makeEvent('lifecycle', 'log-rotated', `rotated ${o.path}: ${o.archived} bytes moved to ${o.path}.1`, { path: o.path, bytes: o.archived }));
+    }
+  }
+
+  /** Watches the VM's swtpm: when it dies the VM is ended with the reason (an event, and the exit record says so). */
+  private watchHardware(session: VmSession): void {
+    if (session.record.plan.firmware?.secureBoot) this.watchSecureBoot(session);
+    const tpm = session.record.tpm;
+    if (!tpm) return;
+    const gone = () => {
+      if (session.isEnded) return;
+      const message = tpmGoneMessage(tpm, session.record.plan.tpm?.log ?? 'swtpm.log');
+      session.emit(makeEvent('error', 'tpm-exited', message, { pid: tpm.pid }));
+      void session.endWith(message);
+    };
+    if (!tpmAlive(tpm)) gone();
+    else this.followers.add(watchTpm(tpm, session.exit, gone));
+  }
+
+  /** Follows the console of a Secure Boot VM while it runs and reports, once, a boot loader the firmware refused. */
+  private watchSecureBoot(session: VmSession): void {
+    let seen = '';
+    const f = followFile(session.record.plan.paths.consoleLog, (chunk) => {
+      seen = (seen + chunk.toString('latin1')).slice(-4096);
+      const message = secureBootRefusal(seen);
+      if (!message) return;
+      session.emit(makeEvent('error', 'secure-boot-refused', message));
+      f.stop();
+    }, { fromOffset: 'end' });
+    this.followers.add(f);
+    void session.exit.finally(() => {
+      f.stop();
+      this.followers.delete(f);
+    });
   }
 
   /** Connects QMP to a QEMU we just spawned: retried until the socket answers, QEMU exits, or the deadline. */
@@ -632,18 +781,28 @@ class Supervisor implements SupervisorApi {
 
 
   /** Undoes a failed start: kills QEMU if it runs, removes sockets and the overlay, restores the record. */
-  private async undoStart(plan: Plan, spawned: SpawnedQemu | undefined, qmp: QmpClient | undefined, previous: StateRecord | undefined, createdDir: boolean): Promise<void> {
+  private async undoStart(
+    plan: Plan,
+    spawned: SpawnedQemu | undefined,
+    qmp: QmpClient | undefined,
+    previous: StateRecord | undefined,
+    createdDir: boolean,
+    failed?: { record: StateRecord; message: string; stderrOffset: number },
+  ): Promise<void> {
     if (qmp) await qmp.close().catch(() => undefined);
+    let killed = false;
     if (spawned && isRunningPid(spawned.pid)) {
       try {
         process.kill(spawned.pid, 'SIGKILL');
+        killed = true;
       } catch {
         // already gone
       }
-      await Promise.race([spawned.exited, delay(5_000)]);
     }
-    rmSync(plan.paths.runtimeDir, { recursive: true, force: true });
+    const exit = spawned ? await Promise.race([spawned.exited, delay(5_000).then(() => undefined)]) : undefined;
+    removeRuntimeDirIfUnused(plan.paths);
     if (plan.paths.overlay) rmSync(plan.paths.overlay, { force: true });
+    if (failed && this.recordFailedStart(plan, failed, { killed, code: exit?.code ?? null, signal: exit?.signal ?? null })) return;
     if (previous) {
       // On a full disk the restore may fail: the record then says "starting" with a dead (or no) pid, which
       // any reader reconciles to "exited". The start's own error is the one to report.
@@ -657,6 +816,21 @@ class Supervisor implements SupervisorApi {
     } else {
       rmSync(`${plan.paths.vmDir}/vm.json`, { force: true });
     }
+  }
+
+  /** Writes the record and the event of a failed start; false when the record could not be written. */
+  private recordFailedStart(plan: Plan, failed: { record: StateRecord; message: string; stderrOffset: number }, exit: { killed: boolean; code: number | null; signal: string | null }): boolean {
+    const stderrTail = qemuErrorLines(readTail(plan.paths.stderrLog, 8192, failed.stderrOffset), 5);
+    const record = failedStartRecord(failed.record, { message: failed.message, at: new Date().toISOString(), ...exit, ...(stderrTail ? { stderrTail } : {}) });
+    try {
+      writeRecord(plan.paths.vmDir, record);
+    } catch {
+      return false; // e.g. a full disk: undone as before, the error still reaches the caller
+    }
+    this.recordEvent(plan.name, makeEvent('error', 'start-failed', record.lastExit!.summary, { ...(stderrTail ? { stderrTail } : {}), killed: exit.killed }));
+    const info = infoFromRecord(record);
+    for (const l of this.listeners.vm) l(info);
+    return true;
   }
 
   private async probeAgent(session: VmSession): Promise<void> {
@@ -685,6 +859,7 @@ class Supervisor implements SupervisorApi {
   private async withAgent<T>(name: string, fn: (ga: GuestAgentClient) => Promise<T>, timeoutMs = 5_000): Promise<T> {
     const record = await this.reconcile(await this.loadRecord(name));
     if (!isLive(record.state)) throw new VmdeskError('VM_NOT_RUNNING', `${name} is not running`);
+    if (!this.sessions.get(name)) await this.catchUpLogs(record);
     const path = record.plan.paths.agentSocket;
     if (!record.plan.task.config.guest_agent || !path) {
       throw new VmdeskError('AGENT_ERROR', `${name} has no guest agent channel: set config.guest_agent = true in the task and restart it`);
@@ -734,16 +909,8 @@ async function qmpAnswersAsAnother(socketPath: string, uuid: string): Promise<bo
   }
 }
 
-/** The uuid QEMU reports on QMP (query-uuid), or undefined when it does not answer. */
-async function queryUuid(qmp: QmpClient, timeoutMs?: number): Promise<string | undefined> {
-  try {
-    return (await qmp.execute<{ UUID: string }>('query-uuid', undefined, timeoutMs !== undefined ? { timeoutMs } : {})).UUID;
-  } catch {
-    return undefined;
-  }
-}
-
-/** QEMU prints uuids in lower case; records may hold either. Pure. */
-function sameUuid(a: string | undefined, b: string): boolean {
-  return a?.toLowerCase() === b.toLowerCase();
+/** What an adoption event says: which QEMU was found and what the record said. Pure. */
+function adoptMessage(record: StateRecord, found: Identified): string {
+  const said = found.recorded === 'none' ? 'no pid (the start that spawned it was interrupted before recording it)' : `pid ${record.pid}, which ${found.recorded === 'gone' ? 'is gone' : 'now belongs to another process'}`;
+  return `found this VM's QEMU by its identity (uuid ${record.uuid} and its socket paths on the command line) as pid ${found.qemu!.pid}; the record said ${said}; adopted it`;
 }

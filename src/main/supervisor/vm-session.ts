@@ -1,6 +1,5 @@
 // One VM this process is attached to: its QMP session, exit detection, stop ladder, stats and console
 // connection. Created by the supervisor after a start or a successful re-attach.
-import { rmSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { VmdeskError } from '../../shared/errors';
 import type { AgentStatus, ExitRecord, StatsSample, StopStep, VmEvent, VmInfo } from '../../shared/vm';
@@ -8,8 +7,10 @@ import { QmpDisconnectedError, type QmpClient } from '../qmp/index';
 import { lastLines, qemuErrorLines, readTail } from './log-tail';
 import { DISK_ID } from '../driver/drive-args';
 import { DEFAULT_LOG_DISK_THRESHOLDS, freeBytes, isDiskFullError, logDiskFullMessage, logDiskResumedMessage, logDiskStatus, nextLogDiskState, type LogDiskObservation, type LogDiskState, type LogDiskThresholds } from './disk-space';
-import { LOG_MAX_BYTES, rotateIfNeeded } from './log-rotation';
-import { isRunningPid, isSameProcess } from './proc';
+import { LOG_MAX_BYTES } from './log-rotation';
+import { rotateLocked } from './log-catchup';
+import { isRunningPid } from './proc';
+import { recordedPidIsOurs, removeRuntimeDirIfUnused } from './identity';
 import { delay, sleep } from './sleep';
 import type { ChildExit } from './spawn';
 import { isCrash, isLive, nextState, type VmInput } from './state-machine';
@@ -125,6 +126,19 @@ export class VmSession {
     await this.reviewRunState(status);
   }
 
+  /** Ends the VM for a reason vmdesk found outside QEMU (its swtpm died): QMP quit, and the exit record says `message`. */
+  async endWith(message: string): Promise<void> {
+    const qmp = this.qmp;
+    if (this.ended || !qmp) return;
+    this.haltMessage = message;
+    this.shutdownReason = INTERNAL_ERROR_REASON;
+    try {
+      await qmp.execute('quit');
+    } catch {
+      // quit closes the connection as QEMU exits; the exit is recorded by finish()
+    }
+  }
+
   /** Reports a halt QEMU made by itself (also found on re-attach), and ends a VM that can never resume. */
   async reviewRunState(status: string): Promise<void> {
     const qmp = this.qmp;
@@ -202,6 +216,12 @@ export class VmSession {
     const q = this.qmp;
     this.qmp = undefined;
     if (q) await q.close();
+  }
+
+  /** Runs one QMP command on this VM's monitor. */
+  async execute<T>(command: string, args?: Record<string, unknown>, opts: { timeoutMs?: number } = {}): Promise<T> {
+    if (this.ended || !this.qmp) throw new VmdeskError('VM_NOT_RUNNING', `${this.name} is not running (no QMP connection)`);
+    return this.qmp.execute<T>(command, args, opts);
   }
 
   /** Records an event for this VM. */
@@ -358,8 +378,8 @@ export class VmSession {
       case 'sigterm':
       case 'sigkill':
         if (!pid) throw new Error('no pid recorded');
-        // Never signal a pid that now belongs to another process.
-        if (!isSameProcess(pid, this.record.pidStartTime)) return;
+        // Never signal a pid that now belongs to another process (identity.ts: start time, uuid and sockets).
+        if (!recordedPidIsOurs(this.record)) return;
         process.kill(pid, step === 'sigterm' ? 'SIGTERM' : 'SIGKILL');
         return;
       case 'already-exited':
@@ -438,7 +458,7 @@ export class VmSession {
     // few to tens of ms on a busy disk). Both run before any awaiting caller (stop()) resumes.
     this.hooks.changed(this.info());
     if (!superseded) {
-      rmSync(this.record.plan.paths.runtimeDir, { recursive: true, force: true });
+      removeRuntimeDirIfUnused(this.record.plan.paths); // kept while another QEMU of this VM uses it
       this.persist({ notify: false, durable: true });
     }
     const q = this.qmp;
@@ -517,9 +537,9 @@ export class VmSession {
     try {
       for (const path of [this.record.plan.paths.consoleLog, this.record.plan.paths.stderrLog]) {
         if (this.rotationUnsupported.has(path)) continue;
-        let r: Awaited<ReturnType<typeof rotateIfNeeded>>;
+        let r: Awaited<ReturnType<typeof rotateLocked>>;
         try {
-          r = await rotateIfNeeded(path, this.opts.logMaxBytes ?? LOG_MAX_BYTES);
+          r = await rotateLocked(this.record.plan.paths.vmDir, path, this.opts.logMaxBytes ?? LOG_MAX_BYTES); // busy: another process is at it
         } catch (err) {
           if (isDiskFullError(err)) this.noteWriteFailure(`${path}.1`, err);
           else this.emit(makeEvent('error', 'log-rotation-failed', `log rotation of ${path} failed: ${(err as Error).message}`, { path }));

@@ -7,10 +7,11 @@ import { isOurPageUrl } from '../ipc/sender-gate';
 /**
  * The Content-Security-Policy of the renderer (checklist item 7). The same policy is in the meta tag of
  * src/renderer/index.html (a test keeps them equal) and is added as a response header for http(s) loads.
- * 'unsafe-inline' styles: xterm.js and React set inline style attributes.
+ * 'unsafe-inline' styles: xterm.js and React set inline style attributes. connect-src: WebSockets to loopback
+ * only (the Display tab's VNC bridge, src/main/display/vnc-bridge.ts, which also demands a one-use token).
  */
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src ws://127.0.0.1:*; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** webPreferences of our window (checklist items 2, 3, 4, 6, 10, 11). Pure. */
 export function secureWebPreferences(preload: string, devTools: boolean): WebPreferences {

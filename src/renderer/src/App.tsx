@@ -14,7 +14,7 @@ import { VmView } from './views/VmView';
 import { TaskFormView } from './views/TaskFormView';
 import { SettingsView } from './views/SettingsView';
 import { HealthView } from './views/HealthView';
-import { matchShortcut, type ShortcutAction } from './lib/shortcuts';
+import { consoleKeyOwner, matchShortcut, NOT_IN_CONSOLE, type ShortcutAction } from './lib/shortcuts';
 import { followTheme } from './lib/theme';
 
 /** The root component. */
@@ -41,8 +41,10 @@ function Shell() {
     const onKey = (e: KeyboardEvent) => {
       const action = matchShortcut(e);
       if (!action) return;
-      // Inside the terminal only Ctrl+Shift shortcuts belong to the app; the rest go to the guest.
-      if ((e.target as HTMLElement | null)?.closest?.('.xterm') && !(e.ctrlKey && e.shiftKey) && action !== 'help') return;
+      // Inside the terminal only the keys consoleKeyOwner gives the app are the app's; the rest go to the guest.
+      const inConsole = Boolean((e.target as HTMLElement | null)?.closest?.('.xterm'));
+      if (inConsole && (consoleKeyOwner(e) === 'guest' || NOT_IN_CONSOLE.has(action))) return;
+      if (action === 'release-console' && !inConsole) return;
       if (useUi.getState().dialog && action !== 'help') return;
       e.preventDefault();
       runShortcut(action);
@@ -95,6 +97,9 @@ function runShortcut(action: ShortcutAction): void {
       const next = action === 'next-vm' ? (i + 1) % names.length : (i <= 0 ? names.length : i) - 1;
       return ui.navigate({ page: 'vm', name: names[next]! });
     }
+    case 'release-console':
+      // Focus goes to the selected tab (Console), where Tab and the arrow keys move on as everywhere else.
+      return document.querySelector<HTMLElement>('[role=tab][aria-selected=true]')?.focus();
     case 'find':
       if (ui.route.page !== 'vm') return;
       ui.setTab('logs');

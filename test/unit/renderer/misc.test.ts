@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sparklinePath } from '../../../src/renderer/src/lib/sparkline';
-import { matchShortcut, SHORTCUTS } from '../../../src/renderer/src/lib/shortcuts';
+import { consoleKeyOwner, matchShortcut, NOT_IN_CONSOLE, SHORTCUTS } from '../../../src/renderer/src/lib/shortcuts';
 import { formToSettings, settingsField, settingsToForm } from '../../../src/renderer/src/lib/settings-form';
 import { hintFor } from '../../../src/renderer/src/lib/error-hints';
 
@@ -33,6 +33,25 @@ describe('matchShortcut', () => {
     expect(matchShortcut(key('F1'))).toBe('help');
     expect(matchShortcut(key('n'))).toBeUndefined();
     expect(matchShortcut(key('n', { ctrlKey: true, altKey: true }))).toBeUndefined();
+  });
+  it('in the console, keeps only the keys a guest cannot need (and Ctrl+] to leave); Tab, Esc, Ctrl+C go to the guest', () => {
+    const table: Array<[string, Partial<Parameters<typeof key>[1]>, 'app' | 'guest']> = [
+      [']', { ctrlKey: true }, 'app'],
+      ['F1', {}, 'app'],
+      ['2', { ctrlKey: true }, 'app'],
+      ['C', { ctrlKey: true, shiftKey: true }, 'app'],
+      ['S', { ctrlKey: true, shiftKey: true }, 'app'],
+      ['Tab', {}, 'guest'],
+      ['Escape', {}, 'guest'],
+      ['c', { ctrlKey: true }, 'guest'],
+      ['n', { ctrlKey: true }, 'guest'],
+      ['f', { ctrlKey: true }, 'guest'],
+      ['a', {}, 'guest'],
+    ];
+    for (const [k, mods, owner] of table) expect([k, mods, consoleKeyOwner(key(k, mods))]).toEqual([k, mods, owner]);
+    expect(matchShortcut(key(']', { ctrlKey: true }))).toBe('release-console');
+    // A stray Ctrl+Shift+S in the console neither reaches the guest nor stops (or restarts) the VM.
+    expect(NOT_IN_CONSOLE.has('start-stop')).toBe(true);
   });
   it('has no two shortcuts on the same keys', () => {
     const combos = SHORTCUTS.map((s) => `${s.ctrl}-${s.shift}-${s.key}`);

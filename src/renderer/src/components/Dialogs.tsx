@@ -1,4 +1,5 @@
-// The app's dialogs: delete (with or without logs), duplicate (new name), keyboard shortcuts, and the Nomad
+// The app's dialogs: delete (with or without logs), duplicate (new name, disposable), force stop (asks first),
+// keyboard shortcuts, and the Nomad
 // import / export / submit dialogs (views/nomad/).
 import { useState } from 'react';
 import { Dialog } from './Dialog';
@@ -20,6 +21,8 @@ export function DialogHost() {
       return <DeleteDialog name={dialog.name} />;
     case 'duplicate':
       return <DuplicateDialog name={dialog.name} />;
+    case 'force-stop':
+      return <ForceStopDialog name={dialog.name} />;
     case 'help':
       return <HelpDialog />;
     case 'import-job':
@@ -67,17 +70,52 @@ function DeleteDialog({ name }: { name: string }) {
   );
 }
 
+function ForceStopDialog({ name }: { name: string }) {
+  const close = useUi((s) => s.closeDialog);
+  const run = useVms((s) => s.run);
+  const submit = () => {
+    close();
+    void run(name, 'force-stop');
+  };
+  return (
+    <Dialog
+      title={`Force stop ${name}?`}
+      onCancel={close}
+      onSubmit={submit}
+      testId="force-stop-dialog"
+      footer={
+        <>
+          <button type="button" className="btn" onClick={close} data-autofocus>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-danger">
+            Force stop
+          </button>
+        </>
+      }
+    >
+      <p>QEMU is killed at once (SIGKILL): like pulling the power cord. The guest cannot save its work, and files it was writing on its disk may be damaged.</p>
+      <p className="muted">Stop asks the guest to shut down first (the power button), and only then takes harder steps.</p>
+    </Dialog>
+  );
+}
+
 function DuplicateDialog({ name }: { name: string }) {
   const close = useUi((s) => s.closeDialog);
   const navigate = useUi((s) => s.navigate);
   const duplicate = useVms((s) => s.duplicate);
   const busy = useVms((s) => s.pending[name] === 'duplicate');
+  const sourceDisposable = useVms((s) => s.vms[name]?.disposable ?? false);
+  // The copy reaches the image one of three ways. A VM writing an image locks it (QEMU refuses a second
+  // user, even one reading it through an overlay), so unless the original is disposable, its own copy of
+  // the image is what lets both run at once.
+  const [image, setImage] = useState<'shared' | 'disposable' | 'copy'>(sourceDisposable ? 'shared' : 'copy');
   const [newName, setNewName] = useState(`${name}-copy`.slice(0, 63));
   const [error, setError] = useState<ErrorData | undefined>();
   const invalid = !VM_NAME_PATTERN.test(newName) ? 'use 1-63 lower-case letters, digits, "-", "_" or "."' : undefined;
   const submit = async () => {
     if (invalid) return;
-    const err = await duplicate(name, newName);
+    const err = await duplicate(name, newName, image);
     if (err) setError(err);
     else {
       close();
@@ -106,6 +144,7 @@ function DuplicateDialog({ name }: { name: string }) {
         <span className="field-label">New name</span>
         <input
           data-autofocus
+          data-testid="duplicate-name"
           value={newName}
           aria-invalid={Boolean(shown)}
           aria-describedby="dup-error"
@@ -121,7 +160,23 @@ function DuplicateDialog({ name }: { name: string }) {
           </span>
         )}
       </label>
-      <p className="muted">The copy gets the same settings and image. Fixed host ports are copied too: change them before running both at once.</p>
+      <fieldset className="radio-group" data-testid="duplicate-image">
+        <legend className="field-label">The copy's image</legend>
+        <label className="check">
+          <input type="radio" name="dup-image" checked={image === 'copy'} onChange={() => setImage('copy')} data-testid="duplicate-image-copy" />
+          Its own copy of the image file (in the copy's folder): both VMs can run at once
+        </label>
+        <label className="check">
+          <input type="radio" name="dup-image" checked={image === 'disposable'} onChange={() => setImage('disposable')} data-testid="duplicate-image-disposable" />
+          Disposable, on a throw-away overlay of the same image: nothing it writes is kept; it runs beside other disposable VMs
+          {!sourceDisposable && `, not while ${name} runs`}
+        </label>
+        <label className="check">
+          <input type="radio" name="dup-image" checked={image === 'shared'} onChange={() => setImage('shared')} data-testid="duplicate-image-shared" />
+          The same image{sourceDisposable ? ' (the original is disposable: both can run at once)' : `: only one of ${name} and the copy can run at a time`}
+        </label>
+      </fieldset>
+      <p className="muted">The copy gets the same settings, with automatic host ports.</p>
     </Dialog>
   );
 }

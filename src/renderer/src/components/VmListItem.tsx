@@ -26,7 +26,7 @@ export function VmListItem({ vm, selected, now, onSelect }: { vm: VmInfo; select
         <span className="vm-item-meta">
           {uptime && <span title="uptime">{uptime}</span>}
           {ports && <span className="vm-item-ports" title="forwarded ports (host→guest)">{ports}</span>}
-          {!uptime && !ports && <span className="vm-item-ports">{vm.lastExit ? vm.lastExit.summary : 'never started'}</span>}
+          {!uptime && !ports && <span className="vm-item-ports">{vm.state === 'stopping' ? 'stopping…' : vm.state === 'starting' ? 'starting…' : vm.lastExit ? vm.lastExit.summary : 'never started'}</span>}
           {active && <Sparkline samples={samples} width={56} height={16} />}
         </span>
       </button>

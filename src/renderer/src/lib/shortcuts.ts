@@ -14,7 +14,8 @@ export type ShortcutAction =
   | 'tab-5'
   | 'next-vm'
   | 'prev-vm'
-  | 'find';
+  | 'find'
+  | 'release-console';
 
 /** One documented shortcut. */
 export interface Shortcut {
@@ -41,7 +42,22 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'tab-5', keys: 'Ctrl+5', description: 'Events tab', ctrl: true, shift: false, key: '5' },
   { action: 'find', keys: 'Ctrl+F', description: 'Search the logs', ctrl: true, shift: false, key: 'f' },
   { action: 'help', keys: 'F1', description: 'Show these shortcuts', ctrl: false, shift: false, key: 'f1' },
+  { action: 'release-console', keys: 'Ctrl+]', description: 'Leave the console: keys go back to the app (as in virsh console)', ctrl: true, shift: false, key: ']' },
 ];
+
+/** Shortcuts that do nothing while the console has focus (a stray press there must not stop or start the VM). */
+export const NOT_IN_CONSOLE: ReadonlySet<ShortcutAction> = new Set(['start-stop']);
+
+/**
+ * Who gets a key pressed in the console: the app keeps its shortcuts that cannot mean anything to a guest
+ * (Ctrl+Shift+…, Ctrl+1…5, F1) and Ctrl+] to leave; every other key (Tab, Esc, Ctrl+C…) goes to the guest.
+ */
+export function consoleKeyOwner(e: { key: string; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }): 'app' | 'guest' {
+  const ctrl = e.ctrlKey || e.metaKey;
+  if (ctrl && e.shiftKey && !e.altKey) return 'app';
+  const action = matchShortcut(e);
+  return action === 'help' || action === 'release-console' || action?.startsWith('tab-') ? 'app' : 'guest';
+}
 
 /** The action for a key press (Ctrl or ⌘ both count as Ctrl), if it is a shortcut. */
 export function matchShortcut(e: { key: string; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }): ShortcutAction | undefined {

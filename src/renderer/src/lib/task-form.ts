@@ -1,6 +1,7 @@
 // The create/edit form's state, and the pure conversions between it and a task file.
 import { MEMORY_DEFAULT_MIB } from '../../../shared/limits';
 import { joinArgs, tokenizeArgs } from './args';
+import { emptyHardware, hardwareField, hardwareFromConfig, hardwareToConfig, type HardwareConfigJson, type HardwareForm } from './hardware-form';
 
 /** One row of the port map editor. `host` empty means "pick a free port". */
 export interface PortRow {
@@ -10,8 +11,8 @@ export interface PortRow {
   host: string;
 }
 
-/** Everything the form edits, as the user typed it (strings for numbers, so partial input is kept). */
-export interface TaskForm {
+/** Everything the form edits, as the user typed it (strings for numbers, so partial input is kept). Hardware: hardware-form.ts. */
+export interface TaskForm extends HardwareForm {
   name: string;
   imagePath: string;
   emulator: string;
@@ -28,6 +29,8 @@ export interface TaskForm {
   guestAgent: boolean;
   args: string;
   disposable: boolean;
+  /** `display: "vnc"`: a screen (VGA + VNC on a private socket) for the Display tab. */
+  displayVnc: boolean;
 }
 
 /**
@@ -46,16 +49,17 @@ export interface TaskFileJson {
     guest_agent?: boolean | string;
     args?: string[];
     port_map?: Record<string, number | string> | Array<Record<string, number | string>>;
-  };
+  } & HardwareConfigJson;
   resources?: { memory?: number | string; cores?: number | string };
   ports?: Record<string, number | string>;
   dns?: { servers?: string[]; searches?: string[] };
   kill_timeout?: string | number;
   disposable?: boolean | string;
+  display?: string;
 }
 
 /** A form field an error can be shown next to; `port:<label>` is a port map row. */
-export type FormField = Exclude<keyof TaskForm, 'ports'> | 'ports' | `port:${string}` | 'form';
+export type FormField = Exclude<keyof TaskForm, 'ports'> | 'ports' | `port:${string}` | `drive:${number}` | 'form';
 
 let nextRowId = 1;
 /** A fresh port row with a unique id. */
@@ -82,6 +86,8 @@ export function emptyForm(): TaskForm {
     guestAgent: false,
     args: '',
     disposable: false,
+    displayVnc: false,
+    ...emptyHardware(),
   };
 }
 
@@ -112,6 +118,7 @@ export function formToTaskFile(form: TaskForm): TaskFileJson {
       guest_agent: form.guestAgent,
       ...(args.length ? { args } : {}),
       ...(Object.keys(portMap).length ? { port_map: portMap } : {}),
+      ...hardwareToConfig(form),
     },
     resources: {
       ...(form.memory.trim() ? { memory: numberOrText(form.memory) } : {}),
@@ -123,6 +130,7 @@ export function formToTaskFile(form: TaskForm): TaskFileJson {
       : {}),
     ...(form.killTimeout.trim() ? { kill_timeout: form.killTimeout.trim() } : {}),
     disposable: form.disposable,
+    ...(form.displayVnc ? { display: 'vnc' } : {}),
   };
   return file;
 }
@@ -160,6 +168,8 @@ export function taskFileToForm(file: TaskFileJson): TaskForm {
     guestAgent: c.guest_agent === true || c.guest_agent === 'true',
     args: joinArgs((c.args ?? []) as string[]),
     disposable: file.disposable === true || file.disposable === 'true',
+    displayVnc: file.display === 'vnc',
+    ...hardwareFromConfig(c),
   };
 }
 
@@ -179,6 +189,7 @@ const FIELD_MAP: Array<[RegExp, FormField]> = [
   [/^dns\.searches(\..*)?$/, 'dnsSearches'],
   [/^kill_timeout$/, 'killTimeout'],
   [/^disposable$/, 'disposable'],
+  [/^display$/, 'displayVnc'],
   [/^(config\.port_map|ports)$/, 'ports'],
 ];
 
@@ -187,6 +198,8 @@ export function fieldToFormField(field: string | undefined): FormField {
   if (!field) return 'form';
   const port = /^(?:config\.port_map|ports)\.(.*)$/.exec(field);
   if (port) return `port:${port[1]}`;
+  const hardware = hardwareField(field);
+  if (hardware) return hardware;
   for (const [re, key] of FIELD_MAP) if (re.test(field)) return key;
   return 'form';
 }

@@ -22,6 +22,7 @@ import {
   type TaskForm,
 } from '../lib/task-form';
 import { argsNotAllowed, tokenizeArgs } from '../lib/args';
+import { wholeNumberErrors } from '../lib/number-fields';
 
 /** Delay after the last keystroke before asking the driver (ms). */
 export const VALIDATE_DELAY_MS = 200;
@@ -51,6 +52,8 @@ interface TaskFormState {
   updatePort(id: number, patch: Partial<Omit<PortRow, 'id'>>): void;
   removePort(id: number): void;
   browseImage(): Promise<void>;
+  /** Asks main to allow the typed image's folder (main asks the user natively), then checks the image again. */
+  allowImageFolder(): Promise<void>;
   /** Saves the task; resolves to the saved VM's name, or undefined when it was refused. */
   save(): Promise<string | undefined>;
 }
@@ -64,7 +67,10 @@ export const useTaskForm = create<TaskFormState>((set, get) => {
     clearTimeout(validateTimer);
     validateTimer = setTimeout(async () => {
       const revision = get().revision;
-      const r = await call((a) => a.validateTask({ task: formToTaskFile(get().form) }));
+      const { mode, originalName } = get();
+      // An edited VM is checked in its own folder (where its relative image path resolves at start).
+      const vm = mode === 'edit' && originalName ? { name: originalName } : {};
+      const r = await call((a) => a.validateTask({ task: formToTaskFile(get().form), ...vm }));
       if (get().revision !== revision) return; // a newer edit is already on its way
       set({ validation: r.ok ? r.value : { ok: false, error: r.error }, validatedRevision: revision });
     }, VALIDATE_DELAY_MS);
@@ -73,10 +79,12 @@ export const useTaskForm = create<TaskFormState>((set, get) => {
   const scheduleInspect = (path: string) => {
     clearTimeout(inspectTimer);
     set({ image: undefined, imageError: undefined, inspecting: false });
-    if (!/^([/\\]|[A-Za-z]:[/\\])/.test(path.trim())) return; // only absolute paths can be inspected here
+    if (path.trim() === '') return;
     set({ inspecting: true });
     inspectTimer = setTimeout(async () => {
-      const r = await call((a) => a.inspectImage({ path: path.trim() }));
+      const { mode, originalName } = get();
+      const vm = mode === 'edit' && originalName ? { name: originalName } : {};
+      const r = await call((a) => a.inspectImage({ path: path.trim(), ...vm }));
       if (get().form.imagePath !== path) return;
       set(r.ok ? { image: r.value, inspecting: false } : { imageError: r.error, inspecting: false });
     }, INSPECT_DELAY_MS);
@@ -158,7 +166,7 @@ export const useTaskForm = create<TaskFormState>((set, get) => {
         return;
       }
       if (r.value === null) return; // cancelled
-      // Picking a file in the OS dialog allows its folder (main adds it to image_paths): show the new settings.
+      // Picking a file outside the allowed folders asks (natively) to allow its folder: show the new settings.
       void useSettings.getState().load();
       const form = get().form;
       const patch: Partial<TaskForm> = { imagePath: r.value };
@@ -166,10 +174,24 @@ export const useTaskForm = create<TaskFormState>((set, get) => {
       get().update(patch);
       get().touch('imagePath');
     },
+    async allowImageFolder() {
+      const { mode, originalName, form } = get();
+      const vm = mode === 'edit' && originalName ? { name: originalName } : {};
+      const r = await call((a) => a.allowImageFolder({ path: form.imagePath.trim(), ...vm }));
+      if (!r.ok) {
+        set({ imageError: r.error });
+        return;
+      }
+      if (!r.value.allowed) return; // the user said no: the error stays
+      await useSettings.getState().load();
+      scheduleInspect(form.imagePath);
+      changed({ ...get().form });
+    },
     async save() {
       set({ saving: true, showAllErrors: true, saveError: undefined });
       const { mode, originalName, form } = get();
-      const previousName = mode === 'edit' && originalName && originalName !== form.name.trim() ? originalName : undefined;
+      // Editing: always name the VM being edited, so the same name saves in place and another one renames.
+      const previousName = mode === 'edit' && originalName ? originalName : undefined;
       const r = await call((a) => a.saveTask({ task: formToTaskFile(form), ...(previousName ? { previousName } : {}) }));
       set({ saving: false });
       if (!r.ok) {
@@ -184,7 +206,7 @@ export const useTaskForm = create<TaskFormState>((set, get) => {
 
 /** Errors to show, by form field: local checks, the allowlist, and the driver's (or the instant schema's) verdict. */
 export function formErrors(state: TaskFormState, argsAllowlist: readonly string[]): Partial<Record<FormField, string>> {
-  const errors: Partial<Record<FormField, string>> = { ...localFormErrors(state.form), ...fieldErrors(state.form, parseTask) };
+  const errors: Partial<Record<FormField, string>> = { ...localFormErrors(state.form), ...fieldErrors(state.form, parseTask), ...wholeNumberErrors(state.form) };
   const notAllowed = argsNotAllowed(tokenizeArgs(state.form.args), argsAllowlist);
   if (notAllowed.length) errors.args = notAllowed.map((t) => `"${t}" is not in args_allowlist`).join('; ');
   const error = verdictError(state);

@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 
 /** The VM view's tabs, in order (Ctrl+1..5). */
-export const VM_TABS = ['overview', 'console', 'logs', 'stats', 'events'] as const;
+export const VM_TABS = ['overview', 'console', 'logs', 'stats', 'events', 'display', 'snapshots'] as const;
 /** A VM view tab. */
 export type VmTab = (typeof VM_TABS)[number];
 
@@ -19,6 +19,7 @@ export type Route =
 export type Dialog =
   | { kind: 'delete'; name: string }
   | { kind: 'duplicate'; name: string }
+  | { kind: 'force-stop'; name: string }
   | { kind: 'help' }
   | { kind: 'import-job' }
   | { kind: 'nomad'; name: string; tab: NomadTab }

@@ -24,7 +24,8 @@ interface VmsState {
   remove(name: string): void;
   addSamples(name: string, samples: readonly StatsSample[]): void;
   run(name: string, action: VmAction): Promise<boolean>;
-  duplicate(name: string, newName: string): Promise<ErrorData | undefined>;
+  /** Copies a VM; `image`: how the copy reaches its image (shared, disposable overlay, its own copy). */
+  duplicate(name: string, newName: string, image?: 'shared' | 'disposable' | 'copy'): Promise<ErrorData | undefined>;
   deleteVm(name: string, removeLogs: boolean): Promise<boolean>;
 }
 
@@ -91,9 +92,9 @@ export const useVms = create<VmsState>((set, get) => ({
     get().upsert(r.value);
     return true;
   },
-  async duplicate(name, newName) {
+  async duplicate(name, newName, image) {
     set({ pending: { ...get().pending, [name]: 'duplicate' } });
-    const r = await call((a) => a.duplicateVm({ name, newName }));
+    const r = await call((a) => a.duplicateVm({ name, newName, ...(image ? { image } : {}) }));
     const pending = { ...get().pending };
     delete pending[name];
     set({ pending });

@@ -1,5 +1,5 @@
 // The port map editor: one row per label with the guest port and the host port (empty = automatic).
-import { Fragment } from 'react';
+import { Fragment, useEffect, useRef } from 'react';
 import { useTaskForm, shouldShow } from '../stores/task-form';
 import type { FormField } from '../lib/task-form';
 
@@ -8,6 +8,14 @@ export function PortMapEditor({ errors }: { errors: Partial<Record<FormField, st
   const state = useTaskForm();
   const { form, addPort, updatePort, removePort } = state;
   const tableError = shouldShow(state, 'ports') ? errors.ports : undefined;
+  // After "+ Add port" the new row's label gets focus (not the button), so typing and Tab go on from there.
+  const added = useRef(false);
+  const lastLabel = useRef<HTMLInputElement | null>(null);
+  useEffect(() => {
+    if (!added.current) return;
+    added.current = false;
+    lastLabel.current?.focus();
+  }, [form.ports.length]);
   return (
     <div className="port-editor" data-testid="port-editor">
       {form.ports.length > 0 && (
@@ -30,7 +38,7 @@ export function PortMapEditor({ errors }: { errors: Partial<Record<FormField, st
                 <Fragment key={row.id}>
                 <tr className={error ? 'has-error' : ''} data-testid="port-row">
                   <td>
-                    <input aria-label={`Port ${i + 1} label`} placeholder="http" value={row.label} onChange={(e) => updatePort(row.id, { label: e.target.value })} data-testid="port-label" aria-invalid={Boolean(error)} />
+                    <input ref={i === form.ports.length - 1 ? lastLabel : undefined} aria-label={`Port ${i + 1} label`} placeholder="http" value={row.label} onChange={(e) => updatePort(row.id, { label: e.target.value })} data-testid="port-label" aria-invalid={Boolean(error)} />
                   </td>
                   <td>
                     <input aria-label={`Port ${i + 1} guest port`} inputMode="numeric" placeholder="80" value={row.guest} onChange={(e) => updatePort(row.id, { guest: e.target.value })} data-testid="port-guest" aria-invalid={Boolean(error)} />
@@ -60,7 +68,15 @@ export function PortMapEditor({ errors }: { errors: Partial<Record<FormField, st
         </table>
       )}
       {tableError && <span className="field-error" data-testid="error-ports">{tableError}</span>}
-      <button type="button" className="btn btn-small" onClick={addPort} data-testid="add-port">
+      <button
+        type="button"
+        className="btn btn-small"
+        onClick={() => {
+          added.current = true;
+          addPort();
+        }}
+        data-testid="add-port"
+      >
         + Add port
       </button>
       <p className="field-hint">Leave the host port empty to pick a free one at start. Forwards listen on the bind address from Settings.</p>

@@ -10,6 +10,7 @@ import { reportSuccess } from '../stores/notices';
 import { Field } from '../components/Field';
 import { CopyButton } from '../components/CopyButton';
 import { PortMapEditor } from './PortMapEditor';
+import { HardwareSection } from './HardwareSection';
 import { ACCELERATORS, DRIVE_INTERFACES } from '../../../shared/limits';
 import { commandLine } from '../lib/args';
 import { formatBytes } from '../lib/format';
@@ -33,6 +34,9 @@ export function TaskFormView({ mode, name }: { mode: 'create' | 'edit'; name?: s
   }, [init, mode, name]);
 
   const errors = formErrors(state, settings?.driver.args_allowlist ?? []);
+  // The image is outside the allowed folders: said in words under the field, with "Allow this folder…"
+  // (ImageDetails), instead of the driver's phrase (that one stays in the command line panel).
+  const notAllowed = imageOutsideAllowed(state);
   const err = (field: FormField) => (shouldShow(state, field) ? errors[field] : undefined);
   const verdict = verdictError(state);
   const validation = state.validation;
@@ -117,7 +121,7 @@ export function TaskFormView({ mode, name }: { mode: 'create' | 'edit'; name?: s
             <Field id="name" label="Name" error={err('name')} hint="Lower-case letters, digits, “-”, “_”, “.”; unique.">
               <input {...text('name', { placeholder: 'web', autoFocus: mode === 'create', spellCheck: false })} />
             </Field>
-            <Field id="imagePath" label="Image file" error={err('imagePath')} wide hint={<ImageDetails />}>
+            <Field id="imagePath" label="Image file" error={notAllowed ? undefined : err('imagePath')} wide hint={<ImageDetails />}>
               <div className="input-row">
                 <input {...text('imagePath', { placeholder: '/path/to/disk.qcow2', spellCheck: false })} />
                 <button type="button" className="btn" onClick={() => void state.browseImage()} data-testid="browse-image">
@@ -127,6 +131,9 @@ export function TaskFormView({ mode, name }: { mode: 'create' | 'edit'; name?: s
             </Field>
             <label className="check">
               <input {...check('disposable')} /> Disposable: run on a throw-away overlay, so the image itself is never written
+            </label>
+            <label className="check">
+              <input {...check('displayVnc')} /> Display: a screen you can see and type into (Display tab; VGA and VNC on a private socket)
             </label>
           </fieldset>
 
@@ -176,6 +183,8 @@ export function TaskFormView({ mode, name }: { mode: 'create' | 'edit'; name?: s
               </Field>
             </div>
           </fieldset>
+
+          <HardwareSection errors={errors} />
 
           <fieldset className="card">
             <legend>Network</legend>
@@ -237,7 +246,7 @@ export function TaskFormView({ mode, name }: { mode: 'create' | 'edit'; name?: s
               <p className="muted small">The exact QEMU command line appears here as soon as the task is valid.</p>
             )}
             {validation?.ok && validation.warnings.length > 0 && (
-              <ul className="warnings">
+              <ul className="warnings" data-testid="plan-warnings">
                 {validation.warnings.map((w) => (
                   <li key={w}>⚠ {w}</li>
                 ))}
@@ -250,17 +259,35 @@ export function TaskFormView({ mode, name }: { mode: 'create' | 'edit'; name?: s
   );
 }
 
+/** True when the image itself lies outside the allowed folders (not a backing file of it). */
+function imageOutsideAllowed(state: ReturnType<typeof useTaskForm.getState>): boolean {
+  if (state.imageError?.code === 'IMAGE_NOT_ALLOWED') return true;
+  const v = verdictError(state);
+  return v?.code === 'IMAGE_NOT_ALLOWED' && v.field === 'config.image_path' && v.message.startsWith('image_path is not in the allowed paths');
+}
+
 /** Format, virtual size and backing file of the chosen image (or why it could not be read). */
 function ImageDetails() {
-  const { image, imageError, inspecting } = useTaskForm();
+  const state = useTaskForm();
+  const { image, imageError, inspecting, allowImageFolder } = state;
   if (inspecting) return <span data-testid="image-info">Reading the image…</span>;
+  if (imageOutsideAllowed(state))
+    // The same way in as "Choose image…": vmdesk asks before it widens image_paths.
+    return (
+      <span className="field-error" data-testid="image-info">
+        {imageError?.code === 'IMAGE_NOT_ALLOWED' ? imageError.message : 'This image is outside the folders VMs may use (the VM’s own folder and the image folders in Settings)'}.{' '}
+        <button type="button" className="btn btn-small" onClick={() => void allowImageFolder()} data-testid="allow-image-folder">
+          Allow this folder…
+        </button>
+      </span>
+    );
   if (imageError)
     return (
       <span className="field-error" data-testid="image-info">
         {imageError.message} {hintFor(imageError)}
       </span>
     );
-  if (!image) return <span>Use “Choose image…”, or type a path.</span>;
+  if (!image) return <span>Use “Choose image…”, or type a path (~ is your home folder; a relative path is the VM’s own folder).</span>;
   return (
     <span data-testid="image-info">
       <strong>{image.format}</strong>

@@ -1,4 +1,4 @@
-// One VM: header with state and actions, and the Overview / Console / Logs / Stats / Events tabs.
+// One VM: header with state and actions, and the Overview / Console / Logs / Stats / Events / Display / Snapshots tabs.
 import { useEffect, useRef } from 'react';
 import { useUi, VM_TABS, type VmTab } from '../stores/ui';
 import { isActive, useVms } from '../stores/vms';
@@ -9,11 +9,13 @@ import { ConsoleTab } from './vm/ConsoleTab';
 import { LogsTab } from './vm/LogsTab';
 import { StatsTab } from './vm/StatsTab';
 import { EventsTab } from './vm/EventsTab';
+import { DisplayTab } from './vm/DisplayTab';
+import { SnapshotsTab } from './vm/SnapshotsTab';
 import { currentUptimeMs, formatUptime } from '../lib/format';
 import { useNow } from '../components/hooks';
 import { call } from '../api';
 
-const TAB_LABEL: Record<VmTab, string> = { overview: 'Overview', console: 'Console', logs: 'Logs', stats: 'Stats', events: 'Events' };
+const TAB_LABEL: Record<VmTab, string> = { overview: 'Overview', console: 'Console', logs: 'Logs', stats: 'Stats', events: 'Events', display: 'Display', snapshots: 'Snapshots' };
 
 /** The VM page. */
 export function VmView({ name }: { name: string }) {
@@ -22,7 +24,16 @@ export function VmView({ name }: { name: string }) {
   const setTab = useUi((s) => s.setTab);
   const loadEvents = useVmEvents((s) => s.load);
   const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
+  const headingRef = useRef<HTMLHeadingElement | null>(null);
   const now = useNow();
+  const live = vm ? isActive(vm) : false;
+
+  // Arriving here (after Save) or a Start/Stop button swapped for another: focus would fall to <body>;
+  // keep it on the page, at its heading, so Tab moves on to the actions.
+  useEffect(() => {
+    const focused = document.activeElement;
+    if (!focused || focused === document.body) headingRef.current?.focus();
+  }, [name, live]);
 
   useEffect(() => {
     void loadEvents(name);
@@ -45,7 +56,9 @@ export function VmView({ name }: { name: string }) {
     <div className="page vm-page" data-testid="vm-view">
       <header className="vm-head">
         <div className="vm-title">
-          <h1>{vm.name}</h1>
+          <h1 ref={headingRef} tabIndex={-1}>
+            {vm.name}
+          </h1>
           <StateBadge state={vm.state} />
           {vm.state === 'running' && <span className="muted">up {formatUptime(currentUptimeMs(vm.startedAt, vm.uptimeMs, now))}</span>}
           {vm.disposable && <span className="tag">disposable</span>}
@@ -79,6 +92,8 @@ export function VmView({ name }: { name: string }) {
         {tab === 'logs' && <LogsTab key={name} vm={vm} />}
         {tab === 'stats' && <StatsTab key={name} name={name} />}
         {tab === 'events' && <EventsTab name={name} />}
+        {tab === 'display' && <DisplayTab key={name} vm={vm} />}
+        {tab === 'snapshots' && <SnapshotsTab key={name} vm={vm} />}
       </div>
     </div>
   );
@@ -105,7 +120,7 @@ function VmActions({ name }: { name: string }) {
           <button type="button" className="btn" disabled={busy || vm.state === 'stopping'} onClick={() => void run(name, 'stop')} data-testid="action-stop" title="ACPI power button, then harder steps after the kill timeout">
             {pending === 'stop' || vm.state === 'stopping' ? <Spinner label="Stopping…" /> : 'Stop'}
           </button>
-          <button type="button" className="btn btn-danger-outline" disabled={pending === 'force-stop'} onClick={() => void run(name, 'force-stop')} data-testid="action-force-stop" title="Kill QEMU now">
+          <button type="button" className="btn btn-danger-outline" disabled={pending === 'force-stop'} onClick={() => openDialog({ kind: 'force-stop', name })} data-testid="action-force-stop" title="Kill QEMU now (asks first)">
             {pending === 'force-stop' ? <Spinner label="Killing…" /> : 'Force stop'}
           </button>
           <button type="button" className="btn" disabled={busy} onClick={() => void run(name, 'restart')} data-testid="action-restart">

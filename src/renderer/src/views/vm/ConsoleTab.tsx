@@ -11,6 +11,7 @@ import { skippedNotice } from '../../lib/console-notice';
 import { copyText } from '../../lib/clipboard';
 import { hintFor } from '../../lib/error-hints';
 import { isActive } from '../../stores/vms';
+import { consoleKeyOwner } from '../../lib/shortcuts';
 
 /** Lines the terminal keeps above the screen. */
 export const CONSOLE_SCROLLBACK = 10_000;
@@ -57,13 +58,14 @@ export function ConsoleTab({ vm }: { vm: VmInfo }) {
     term.loadAddon(fit);
     term.open(host.current!);
     termRef.current = term;
-    // Shortcuts with Ctrl+Shift stay the app's (copy included); everything else goes to the guest.
+    // The app's keys (Ctrl+Shift+…, Ctrl+1…5, F1, Ctrl+] to leave) bubble to the app's handler; everything
+    // else goes to the guest.
     term.attachCustomKeyEventHandler((e) => {
       if (e.type === 'keydown' && e.ctrlKey && e.shiftKey && e.key.toLowerCase() === 'c') {
         void copyText(term.getSelection());
         return false;
       }
-      return !(e.ctrlKey && e.shiftKey);
+      return consoleKeyOwner(e) === 'guest';
     });
     const fitNow = () => {
       try {
@@ -126,7 +128,11 @@ export function ConsoleTab({ vm }: { vm: VmInfo }) {
     <div className="console-tab">
       <div className="toolbar">
         <span className="muted small">
-          {active ? 'Live serial console: type to send input to the guest. Ctrl+Shift+C copies the selection.' : 'The VM is not running: this is what its console printed last.'}
+          {active
+            ? 'Live serial console: type to send input to the guest. Ctrl+Shift+C copies the selection; Ctrl+] leaves the console.'
+            : vm.lastExit
+              ? 'The VM is not running: this is what its console printed last.'
+              : 'The VM has not run yet: its console appears here once it starts.'}
         </span>
         <span className="toolbar-spacer" />
         {copied && <span className="muted small">{copied}</span>}

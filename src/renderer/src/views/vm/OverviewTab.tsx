@@ -8,6 +8,7 @@ import { call } from '../../api';
 import { commandLine } from '../../lib/args';
 import { formatDateTime } from '../../lib/format';
 import type { TaskFileJson } from '../../lib/task-form';
+import { hardwareRows } from '../../lib/hardware-form';
 import { hintFor } from '../../lib/error-hints';
 import { CopyButton } from '../../components/CopyButton';
 import { reportError } from '../../stores/notices';
@@ -18,7 +19,8 @@ type Interfaces = InvokeResult<'agentInterfaces'>;
 export function OverviewTab({ vm }: { vm: VmInfo }) {
   const [task, setTask] = useState<TaskFileJson | undefined>();
   const [taskError, setTaskError] = useState<ErrorData | undefined>();
-  const [preview, setPreview] = useState<{ binary: string; argv: string[]; ports: PortForward[] } | undefined>();
+  const [preview, setPreview] = useState<{ binary: string; argv: string[]; ports: PortForward[]; warnings: string[] } | undefined>();
+  const [invalid, setInvalid] = useState<ErrorData | undefined>();
 
   useEffect(() => {
     let live = true;
@@ -26,8 +28,16 @@ export function OverviewTab({ vm }: { vm: VmInfo }) {
       if (!live) return;
       if (!r.ok) return setTaskError(r.error);
       setTask(r.value as TaskFileJson);
-      const v = await call((a) => a.validateTask({ task: r.value }));
-      if (live && v.ok && v.value.ok) setPreview(v.value);
+      // Validated in the VM's own folder, as its start would be.
+      const v = await call((a) => a.validateTask({ task: r.value, name: vm.name }));
+      if (!live) return;
+      if (v.ok && v.value.ok) {
+        setPreview(v.value);
+        setInvalid(undefined);
+      } else {
+        setPreview(undefined);
+        setInvalid(v.ok ? (v.value as { error: ErrorData }).error : v.error);
+      }
     });
     return () => {
       live = false;
@@ -39,8 +49,10 @@ export function OverviewTab({ vm }: { vm: VmInfo }) {
   const argv = vm.argv ?? preview?.argv;
   const cmd = binary && argv ? commandLine(binary, argv) : undefined;
   const running = vm.state === 'running';
-  // Running: the forwards as QEMU has them (automatic ports resolved). Otherwise: what the task asks for.
+  // Running: the forwards as QEMU has them (automatic ports resolved). Otherwise: what the task asks for, or
+  // (no valid task) the last run's, marked as such.
   const ports = running || !preview ? vm.ports : preview.ports;
+  const lastRunPorts = !running && !preview;
 
   return (
     <div className="overview" data-testid="overview">
@@ -66,7 +78,10 @@ export function OverviewTab({ vm }: { vm: VmInfo }) {
                         {portUrl(p)}
                       </button>
                     ) : (
-                      <span className="muted">{p.host === 0 ? 'automatic host port' : portUrl(p)}</span>
+                      <span className="muted">
+                        {p.host === 0 ? 'automatic host port' : portUrl(p)}
+                        {lastRunPorts && p.host !== 0 ? ' (last run)' : ''}
+                      </span>
                     )}{' '}
                     <span className="muted">
                       → guest {p.guest} ({p.protocols.join('+')})
@@ -93,7 +108,22 @@ export function OverviewTab({ vm }: { vm: VmInfo }) {
             {cmd}
           </pre>
         ) : (
-          <p className="muted">The command line appears once the task is valid.</p>
+          <p className="muted" data-testid="cmdline-missing">
+            {invalid ? (
+              <>
+                The task is not valid, so there is no command line: <span data-testid="task-invalid">{invalid.message}</span> {hintFor(invalid)}
+              </>
+            ) : (
+              'The command line appears once the task is valid.'
+            )}
+          </p>
+        )}
+        {preview && preview.warnings.length > 0 && (
+          <ul className="warnings" data-testid="overview-warnings">
+            {preview.warnings.map((w) => (
+              <li key={w}>⚠ {w}</li>
+            ))}
+          </ul>
         )}
         {!vm.argv && cmd && <p className="muted small">This is what the next start runs (the port numbers are picked at start when automatic).</p>}
         {vm.argv && !running && <p className="muted small">This is the command line of the last run.</p>}
@@ -130,6 +160,7 @@ function TaskSummary({ task, file }: { task: TaskFileJson; file?: string }) {
     ['Machine', String(c.machine_type ?? 'pc')],
     ['Accelerator', String(c.accelerator ?? 'tcg')],
     ['Drive interface', String(c.drive_interface ?? 'ide')],
+    ...hardwareRows(c),
     ['Memory', `${task.resources?.memory ?? 300} MiB`],
     ['Cores', String(task.resources?.cores ?? 1)],
     ['Graceful shutdown', `${c.graceful_shutdown ? 'yes' : 'no'}, kill timeout ${task.kill_timeout ?? '5s'}`],

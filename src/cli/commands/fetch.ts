@@ -1,0 +1,26 @@
+// `vmdesk fetch TASKFILE|NAME [--force] [--json]`: fetch a task's artifacts into its directory now.
+import { dirname } from 'node:path';
+import { resolveTask } from '../../main/nomad/resolve-task';
+import { vmdeskHome } from '../../main/store/paths';
+import type { Command } from '../command';
+import { onePositional, parseCli, printJson, reporting } from '../context';
+import { fetchWithProgress, formatOutcomes, outcomesJson } from '../fetch-artifacts';
+
+/** The `fetch` command. */
+export const fetchCommand: Command = {
+  name: 'fetch',
+  summary: "Fetch a task's artifacts (images from URLs) into its directory: checksums verified, cached, resumable",
+  usage: 'vmdesk fetch TASKFILE|NAME [--force] [--json] [--driver-config FILE]\n  (--force fetches again even when the files are in place)',
+  async run(args, io) {
+    const { values, positionals } = parseCli(args, { json: { type: 'boolean' }, force: { type: 'boolean' }, 'driver-config': { type: 'string' } });
+    const json = values.json === true;
+    const ref = onePositional(positionals, 'task file or VM name');
+    return reporting(io, 'fetch', json, async () => {
+      const { task, taskFile } = await resolveTask(ref, { home: vmdeskHome() });
+      const outcomes = await fetchWithProgress(task.artifacts, dirname(taskFile), io, { json, force: values.force === true, driverConfigFile: values['driver-config'] });
+      if (json) printJson(io, { name: task.name, artifacts: outcomesJson(outcomes) });
+      else io.out(outcomes.length ? formatOutcomes(outcomes) : `${task.name} has no artifacts\n`);
+      return 0;
+    });
+  },
+};
