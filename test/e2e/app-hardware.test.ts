@@ -34,6 +34,8 @@ describe('the Firmware and Drives sections of the form', () => {
   it('UEFI + Secure Boot, TPM, a refused drive, then an ISO booted from CD; saved as the task file', async () => {
     const page = h.page;
     fakeControl.openDialogResult = { canceled: false, filePaths: [esp] };
+    // The image's folder is not allowed yet: the app asks before adding it to image_paths; "Allow".
+    fakeControl.messageBoxResult = { response: 0, checkboxChecked: false };
     await page.getByTestId('empty-create').click();
     await page.getByTestId('browse-image').click();
     await expect.poll(() => page.getByTestId('input-imagePath').inputValue()).toBe(esp);

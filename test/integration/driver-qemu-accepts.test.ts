@@ -152,11 +152,12 @@ describe('QEMU 7.2 accepts every planned argv', () => {
       // SeaBIOS prints to the first serial port while it finds no bootable disk.
       await waitFor(() => {
         try {
-          return execFileSync('cat', [p.paths.consoleLog]).toString().length > 0;
+          // Wait for a whole word, not the first byte: QEMU may have flushed only part of the line yet.
+          return /SeaBIOS|iPXE|Booting/.test(execFileSync('cat', [p.paths.consoleLog]).toString());
         } catch {
           return false;
         }
-      }, 'console output in the log', 60_000);
+      }, 'SeaBIOS output in the log', 60_000);
       expect((await stat(p.paths.consoleLog)).size).toBeGreaterThan(0);
       expect(await readFile(p.paths.consoleLog, 'utf8')).toMatch(/SeaBIOS|iPXE|Booting/);
     } finally {

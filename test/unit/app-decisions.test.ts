@@ -80,7 +80,7 @@ describe('settings file', () => {
 
   it('ignores electron-store internals and fills defaults', () => {
     const s = settingsFromStored({ __internal__: { migrations: { version: '0.1.0' } }, driver: { image_paths: ['/img'] } }, 'settings.json');
-    expect(s.driver).toEqual({ image_paths: ['/img'], args_allowlist: [], emulators_allowlist: [], port_bind_address: '127.0.0.1' });
+    expect(s.driver).toEqual({ image_paths: ['/img'], args_allowlist: [], args_loader_allowlist: [], emulators_allowlist: [], port_bind_address: '127.0.0.1' });
     expect(s.preferences).toEqual({ quitBehaviour: 'ask', theme: 'system' });
   });
 
