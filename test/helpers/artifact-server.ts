@@ -15,8 +15,8 @@ export interface ArtifactServer {
   url: (path: string) => string;
   /** Body bytes sent per request path (without the query). */
   served: Map<string, number>;
-  /** Every request: method, path and its headers. */
-  requests: Array<{ path: string; headers: http.IncomingHttpHeaders }>;
+  /** Every request seen, with the body bytes sent in answer to it. */
+  requests: Array<{ path: string; headers: http.IncomingHttpHeaders; served: number }>;
   /** Total body bytes sent. */
   totalServed(): number;
   close(): Promise<void>;
@@ -29,7 +29,8 @@ export async function startArtifactServer(files: Record<string, string>, opts: {
   const count = (path: string, n: number) => served.set(path, (served.get(path) ?? 0) + n);
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
-    requests.push({ path, headers: req.headers });
+    const request = { path, headers: req.headers, served: 0 };
+    requests.push(request);
     const [, kind, name] = /^\/([a-z0-9]+)\/?(.*)$/.exec(path) ?? [];
     if (kind === 'loop') return redirect(res, '/loop');
     if (kind === 'status') {
@@ -69,13 +70,24 @@ export async function startArtifactServer(files: Record<string, string>, opts: {
     const rate = opts.slowBytesPerSec ?? 256 * 1024;
     stream.on('data', (chunk) => {
       count(path, chunk.length);
-      if (!res.write(chunk)) {
-        stream.pause();
-        res.once('drain', () => stream.resume());
+      request.served += chunk.length;
+      // The next chunk is read once the response has drained and (paced /slow/) its time slot has passed:
+      // a 'drain' alone must not resume a paced stream early.
+      let drained = res.write(chunk);
+      let slotOver = kind !== 'slow';
+      if (drained && slotOver) return;
+      stream.pause();
+      if (!drained) {
+        res.once('drain', () => {
+          drained = true;
+          if (slotOver) stream.resume();
+        });
       }
-      if (kind === 'slow') {
-        stream.pause();
-        setTimeout(() => stream.resume(), (chunk.length / rate) * 1000);
+      if (!slotOver) {
+        setTimeout(() => {
+          slotOver = true;
+          if (drained) stream.resume();
+        }, (chunk.length / rate) * 1000);
       }
     });
     stream.on('end', () => {
