@@ -7,6 +7,14 @@ import type { PortForward } from './plan';
  */
 export type VmState = 'defined' | 'starting' | 'running' | 'paused' | 'stopping' | 'exited' | 'crashed' | 'lost';
 
+/** The "VM is live" states: a QEMU process may exist for the VM (a stop makes sense, a start does not). */
+export const LIVE_STATES: readonly VmState[] = ['starting', 'running', 'paused', 'stopping'];
+
+/** True while a QEMU process may exist for the VM: the one answer to "is it live" for every layer. Pure. */
+export function isLive(state: VmState): boolean {
+  return LIVE_STATES.includes(state);
+}
+
 /** Which step of the stop ladder ended the VM. */
 export type StopStep = 'powerdown' | 'quit' | 'sigterm' | 'sigkill' | 'already-exited';
 

@@ -31,6 +31,17 @@ describe('createEventForwarder', () => {
     expect(c.sent).toEqual([{ channel: 'vmdesk:vmRemoved', payload: { name: 'web' } }]);
   });
 
+  it('keeps a copy of console bytes: the caller may reuse its buffer at once', async () => {
+    const c = collect();
+    const f = createEventForwarder(c.send, { flushMs: 20 });
+    close = f.close;
+    const buf = Buffer.from('first');
+    f.console('web', buf, 5);
+    buf.write('XXXXX'); // the console follower reads its next chunk into the same buffer
+    await until(() => c.sent.length === 1);
+    expect(decode(c.sent[0]!.payload.data)).toBe('first');
+  });
+
   it('coalesces console chunks of one VM into one message with the end offset', async () => {
     const c = collect();
     const f = createEventForwarder(c.send, { flushMs: 20 });

@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileAtomicVisible } from '../../src/main/supervisor/atomic-file';
+import { readRecordUuid } from '../../src/main/supervisor/state-record';
 import { acquireLock, lockPath } from '../../src/main/supervisor/lock';
 import { liveStart, rotateIfNeeded } from '../../src/main/supervisor/log-rotation';
-import { followFile } from '../../src/main/supervisor/file-follower';
+import { FOLLOW_CHUNK_BYTES, FOLLOW_MAX_CHUNK_BYTES, followFile, nextChunkSize } from '../../src/main/supervisor/file-follower';
 import { createSupervisor } from '../../src/main/supervisor/supervisor';
 import { DEFAULT_DRIVER_CONFIG } from '../../src/shared/driver-config';
 import { waitFor } from '../helpers/wait-for';
@@ -133,8 +134,10 @@ describe('console follower', () => {
       async (chunk) => {
         inFlight++;
         maxInFlight = Math.max(maxInFlight, inFlight);
+        const kept = Buffer.from(chunk); // the chunk is the follower's buffer, valid until this callback settles
         await new Promise((r) => setTimeout(r, 5)); // a slow consumer
-        got.push(chunk);
+        expect(chunk.equals(kept)).toBe(true); // not overwritten while the callback runs
+        got.push(kept);
         inFlight--;
       },
       { fromOffset: 'end' },
@@ -147,6 +150,40 @@ describe('console follower', () => {
     expect(Buffer.concat(got).toString('latin1').endsWith('atail\n')).toBe(true);
     expect(Buffer.concat(got).includes('old')).toBe(false);
     expect(maxInFlight).toBe(1);
-    expect(Math.max(...got.map((c) => c.length))).toBeLessThanOrEqual(64 * 1024);
+    expect(Math.max(...got.map((c) => c.length))).toBeLessThanOrEqual(FOLLOW_MAX_CHUNK_BYTES);
+  });
+
+  it('delivers a large file whole and in order through its one reused read buffer', async () => {
+    const log = join(dir, 'big.log');
+    // 3 MiB of numbered lines: a chunk that is stale or read twice shows as a wrong byte.
+    const lines: string[] = [];
+    for (let i = 0; i < 100_000; i++) lines.push(`line ${String(i).padStart(8, '0')} of the console\n`); // 3.2 MB
+    const text = Buffer.from(lines.join(''), 'latin1');
+    writeFileSync(log, text);
+    const got: Buffer[] = [];
+    const f = followFile(log, (chunk) => void got.push(Buffer.from(chunk)), { fromOffset: 0 });
+    await waitFor('all bytes', () => got.reduce((n, c) => n + c.length, 0) >= text.length, 20_000, 20);
+    f.stop();
+    expect(Buffer.concat(got).equals(text)).toBe(true);
+  });
+
+  it('grows its read buffer only while reads come back full, up to the cap', () => {
+    expect(nextChunkSize(FOLLOW_CHUNK_BYTES, FOLLOW_CHUNK_BYTES)).toBe(2 * FOLLOW_CHUNK_BYTES);
+    expect(nextChunkSize(FOLLOW_CHUNK_BYTES, 100)).toBe(FOLLOW_CHUNK_BYTES);
+    expect(nextChunkSize(FOLLOW_MAX_CHUNK_BYTES, FOLLOW_MAX_CHUNK_BYTES)).toBe(FOLLOW_MAX_CHUNK_BYTES);
+  });
+});
+
+describe('readRecordUuid (the exit path: whose run the VM directory holds)', () => {
+  it('names the uuid, says missing when there is no record, and undefined when it cannot tell', () => {
+    const vmDir = join(dir, 'vm');
+    mkdirSync(vmDir);
+    expect(readRecordUuid(vmDir)).toBe('missing');
+    writeFileSync(join(vmDir, 'vm.json'), JSON.stringify({ uuid: 'abc', state: 'running' }));
+    expect(readRecordUuid(vmDir)).toBe('abc');
+    writeFileSync(join(vmDir, 'vm.json'), '{"uuid": "ab'); // torn
+    expect(readRecordUuid(vmDir)).toBeUndefined();
+    writeFileSync(join(vmDir, 'vm.json'), 'null');
+    expect(readRecordUuid(vmDir)).toBeUndefined();
   });
 });

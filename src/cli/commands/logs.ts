@@ -1,14 +1,13 @@
 // `vmdesk logs NAME [-f] [--stderr]`: the serial console log (or QEMU's stderr), whole, then optionally followed.
 import { existsSync } from 'node:fs';
 import { VmdeskError } from '../../shared/errors';
-import { vmdeskHome, vmPaths } from '../../main/store/paths';
+import { isLive } from '../../shared/vm';
+import { vmDir, vmdeskHome, vmLogFile } from '../../main/store/paths';
 import { followFile } from '../../main/supervisor/file-follower';
 import { readLog } from '../../main/supervisor/log-read';
 import { logDiskWarning } from '../format';
 import { oneName, parseCli, reporting, withSupervisor } from '../context';
 import type { Command } from '../command';
-
-const LIVE = ['starting', 'running', 'paused', 'stopping'];
 
 /** The `logs` command. */
 export const logsCommand: Command = {
@@ -20,14 +19,14 @@ export const logsCommand: Command = {
     const name = oneName(positionals);
     return reporting(io, 'logs', false, async () => {
       const vm = await withSupervisor((sup) => sup.inspect(name).catch((err: unknown) => (err instanceof VmdeskError && err.code === 'VM_NOT_FOUND' ? undefined : Promise.reject(err))));
-      const paths = vmPaths(vmdeskHome(), name, { disposable: false, guestAgent: false });
-      const path = values.stderr ? paths.stderrLog : paths.consoleLog;
-      if (!vm && !existsSync(paths.vmDir)) throw new VmdeskError('VM_NOT_FOUND', `no VM named "${name}" (see \`vmdesk ls\`)`);
+      const home = vmdeskHome();
+      const path = vmLogFile(home, name, values.stderr ? 'stderr' : 'console');
+      if (!vm && !existsSync(vmDir(home, name))) throw new VmdeskError('VM_NOT_FOUND', `no VM named "${name}" (see \`vmdesk ls\`)`);
       if (vm?.logDisk) io.err(logDiskWarning(name, vm.logDisk)); // the log has a gap while the disk is full: say so
       // Raw bytes, as QEMU wrote them (the guest's escape sequences included).
       const write = (chunk: Buffer) => io.out(chunk.toString('utf8'));
       const end = await readLog(path, write);
-      if (!values.follow || !vm || !LIVE.includes(vm.state)) return 0;
+      if (!values.follow || !vm || !isLive(vm.state)) return 0;
       await new Promise<void>((resolve) => {
         const follower = followFile(path, write, { fromOffset: end });
         const finish = () => {
@@ -39,7 +38,7 @@ export const logsCommand: Command = {
         // Ends when the VM is no longer live (checked once a second from its record and pid) or on Ctrl-C.
         const check = setInterval(() => {
           void withSupervisor((sup) => sup.inspect(name)).then(
-            (v) => !LIVE.includes(v.state) && setTimeout(finish, 200),
+            (v) => !isLive(v.state) && setTimeout(finish, 200),
             () => finish(),
           );
         }, 1_000);

@@ -4,7 +4,7 @@
 import Store from 'electron-store';
 import { DEFAULT_DRIVER_CONFIG } from '../../shared/driver-config';
 import { DEFAULT_PREFERENCES, type Settings } from '../../shared/settings';
-import { migrateFlatDriverConfig, settingsFromStored } from './settings-file';
+import { migrateFlatDriverConfig, settingsFromStored } from '../store/settings-file';
 import type { SettingsStore } from './settings-store';
 
 /** JSON schema electron-store checks on every write (the zod parse in settingsFromStored is the real check). */
@@ -14,8 +14,10 @@ const storeSchema = {
     properties: {
       image_paths: { type: 'array', items: { type: 'string' } },
       args_allowlist: { type: 'array', items: { type: 'string' } },
+      args_loader_allowlist: { type: 'array', items: { type: 'string' } },
       emulators_allowlist: { type: 'array', items: { type: 'string' } },
       port_bind_address: { type: 'string' },
+      artifact_max_bytes: { type: 'number' },
     },
   },
   preferences: {

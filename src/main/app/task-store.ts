@@ -25,7 +25,8 @@ export function ownDirTaskFilePath(home: string, name: string): string {
   return join(tasksDir(home), name, `${name}.json`);
 }
 
-async function isFile(path: string): Promise<boolean> {
+/** True when `path` is a regular file (following symlinks); false when missing or anything else. */
+export async function isFile(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isFile();
   } catch {
@@ -78,8 +79,9 @@ export async function readTaskJson(file: string): Promise<unknown> {
 }
 
 /** Writes VM `name`'s task file atomically (temp file + rename), private to the user; keeps its layout. */
-export async function writeTaskJson(home: string, name: string, task: unknown): Promise<string> {
-  const file = (await findTaskFile(home, name)) ?? taskFilePath(home, name);
+export async function writeTaskJson(home: string, name: string, task: unknown, opts: { ownDir?: boolean } = {}): Promise<string> {
+  // A new VM with artifacts gets its own folder: what they fetch (local/, the placement record) is its alone.
+  const file = (await findTaskFile(home, name)) ?? (opts.ownDir ? ownDirTaskFilePath(home, name) : taskFilePath(home, name));
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, `${JSON.stringify(task, null, 2)}\n`, { mode: 0o600 });

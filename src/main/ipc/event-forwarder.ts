@@ -93,7 +93,7 @@ export function createEventForwarder(
         p = { chunks: [], bytes: 0, endOffset, dropped: 0 };
         pending.set(name, p);
       }
-      p.chunks.push(bytes);
+      p.chunks.push(new Uint8Array(bytes)); // a copy: the console follower reuses its buffer for the next read
       p.bytes += bytes.length;
       p.endOffset = endOffset;
       if (p.bytes > opts.maxPendingBytes) {

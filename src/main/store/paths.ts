@@ -21,6 +21,16 @@ export function vmsDir(home: string): string {
   return join(home, 'vms');
 }
 
+/** The directory of VM `name` (its state record, logs, events). Pure. */
+export function vmDir(home: string, name: string): string {
+  return join(vmsDir(home), name);
+}
+
+/** The log of VM `name`: its serial console log, or QEMU's stderr. Read it with readLogRange (it rotates). Pure. */
+export function vmLogFile(home: string, name: string, stream: 'console' | 'stderr'): string {
+  return join(vmDir(home, name), stream === 'stderr' ? 'qemu.stderr.log' : 'console.log');
+}
+
 /**
  * Base of the private runtime directories: $VMDESK_RUNTIME_DIR, else $XDG_RUNTIME_DIR/vmdesk,
  * else /tmp/vmdesk-<uid>. Kept short because unix socket paths are limited to 108 bytes (104 on macOS).
@@ -46,18 +56,18 @@ export function vmPaths(
   opts: { disposable: boolean; guestAgent: boolean },
   env: NodeJS.ProcessEnv = process.env,
 ): VmPaths {
-  const vmDir = join(vmsDir(home), name);
+  const dir = vmDir(home, name);
   const runtimeDir = join(runtimeBase(env), name);
   return {
-    vmDir,
+    vmDir: dir,
     runtimeDir,
     qmpSocket: join(runtimeDir, 'qmp.sock'),
     qmpSocket2: join(runtimeDir, 'qmp2.sock'),
     consoleSocket: join(runtimeDir, 'console.sock'),
     ...(opts.guestAgent ? { agentSocket: join(runtimeDir, 'agent.sock') } : {}),
-    consoleLog: join(vmDir, 'console.log'),
-    stderrLog: join(vmDir, 'qemu.stderr.log'),
-    pidFile: join(vmDir, 'qemu.pid'),
-    ...(opts.disposable ? { overlay: join(vmDir, 'overlay.qcow2') } : {}),
+    consoleLog: vmLogFile(home, name, 'console'),
+    stderrLog: vmLogFile(home, name, 'stderr'),
+    pidFile: join(dir, 'qemu.pid'),
+    ...(opts.disposable ? { overlay: join(dir, 'overlay.qcow2') } : {}),
   };
 }

@@ -76,7 +76,9 @@ export interface SupervisorApi {
   /**
    * Live console output (read from the console log QEMU writes) from byte `fromOffset` (default: the current
    * end; 0 = everything still in the live log). The next chunk is read only after `onData` (or the promise it
-   * returns) finishes: a slow subscriber lags in the file, not in memory. Returns an unsubscribe function.
+   * returns) finishes: a slow subscriber lags in the file, not in memory. The chunk's bytes are valid only
+   * until then (the follower reads the next chunk into the same buffer): copy what you keep. Returns an
+   * unsubscribe function.
    */
   subscribeConsole(name: string, onData: (chunk: Uint8Array) => void | Promise<void>, opts?: { fromOffset?: number }): () => void;
   /** Sends input to the serial console. */

@@ -15,7 +15,8 @@
 //    rotated; the supervisor records one event saying so;
 //  - on a full disk the copy fails: it is taken back (truncated to its former size) and nothing is punched;
 //    the caller retries once space returns.
-// The punched boundary is kept in <log>.start so readers skip the hole (reading it would yield zeros).
+// The punched boundary is kept in <log>.start; log-read.ts is the reader that skips the hole (reading it would
+// yield zeros) and serves the archives in the live file's offset space.
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { writeFileAtomic } from './atomic-file';
 

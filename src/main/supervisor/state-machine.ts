@@ -1,6 +1,6 @@
 // The VM state machine, pure: which lifecycle input moves a VM from which state to which.
 // starting -> running/paused -> stopping -> exited/crashed; `lost` when a recorded VM cannot be verified.
-import type { VmState } from '../../shared/vm';
+import { isLive, type VmState } from '../../shared/vm';
 import { INTERNAL_ERROR_REASON } from './halt-status';
 
 /** Shutdown reasons that are crashes even though QEMU exits cleanly afterwards. */
@@ -18,10 +18,8 @@ export type VmInput =
 /** States from which a VM is gone for good. */
 export const FINAL_STATES: readonly VmState[] = ['exited', 'crashed', 'lost'];
 
-/** True while a QEMU process may exist for the VM. */
-export function isLive(state: VmState): boolean {
-  return state === 'starting' || state === 'running' || state === 'paused' || state === 'stopping';
-}
+/** True while a QEMU process may exist for the VM (owned by src/shared/vm.ts; re-exported for the supervisor's files). */
+export { isLive };
 
 /** Whether an exit counts as a crash: not asked for, and not a clean guest/host shutdown. Pure. */
 export function isCrash(input: { requested: boolean; code: number | null; signal: string | null; shutdownReason?: string; diedUnannounced?: boolean }): boolean {
