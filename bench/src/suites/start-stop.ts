@@ -10,6 +10,7 @@
 import { dirname } from 'node:path';
 import { createSupervisor } from '../../../src/main/supervisor/supervisor';
 import { DEFAULT_DRIVER_CONFIG } from '../../../src/shared/driver-config';
+import { isLive } from '../../../src/shared/vm';
 import { vmPaths } from '../../../src/main/store/paths';
 import type { SupervisorApi } from '../../../src/main/supervisor/api';
 import { vmdesk } from '../lib/cli';
@@ -27,7 +28,6 @@ import type { Suite, SuiteContext, SuiteOutput } from '../suite';
 
 const NAME = 'bench';
 const BOOT_TIMEOUT_MS = 180_000;
-const LIVE = new Set(['starting', 'running', 'paused', 'stopping']);
 
 /**
  * How a run ends. `boot`: the guest boots to its marker and is stopped gracefully (marker, stop and exit
@@ -84,7 +84,7 @@ async function runInProcess(ctx: SuiteContext, sup: SupervisorApi, h: BenchHome,
       const w = await watchExit(ctx.root, info.pid!);
       let tNotice: number | undefined;
       const off = sup.on('vm', (i) => {
-        if (i.name === NAME && !LIVE.has(i.state)) tNotice ??= nowMs();
+        if (i.name === NAME && !isLive(i.state)) tNotice ??= nowMs();
       });
       await sup.stop(NAME, { force: true });
       off();
@@ -96,7 +96,7 @@ async function runInProcess(ctx: SuiteContext, sup: SupervisorApi, h: BenchHome,
     const w = await watchExit(ctx.root, info.pid!);
     let tNotice: number | undefined;
     const off = sup.on('vm', (i) => {
-      if (i.name === NAME && !LIVE.has(i.state)) tNotice ??= nowMs();
+      if (i.name === NAME && !isLive(i.state)) tNotice ??= nowMs();
     });
     const tStop = nowMs();
     const r = await sup.stop(NAME);
@@ -107,7 +107,7 @@ async function runInProcess(ctx: SuiteContext, sup: SupervisorApi, h: BenchHome,
     return { qmp: tQmp - t0, plan: planMs, marker: tMarker - t0, stop: tReturn - tStop, noticed: (tNotice ?? tReturn) - tExit, returned: tReturn - tExit };
   } finally {
     const now = await sup.inspect(NAME).catch(() => undefined);
-    if (now && LIVE.has(now.state)) await sup.stop(NAME, { force: true });
+    if (now && isLive(now.state)) await sup.stop(NAME, { force: true });
   }
 }
 

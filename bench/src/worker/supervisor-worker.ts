@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createSupervisor } from '../../../src/main/supervisor/supervisor';
 import { DEFAULT_DRIVER_CONFIG } from '../../../src/shared/driver-config';
+import { isLive } from '../../../src/shared/vm';
 import type { Notice, Reply, Request } from './protocol';
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
@@ -51,7 +52,7 @@ async function handle(r: Request): Promise<unknown> {
     }
     case 'kill-all': {
       const infos = await sup.list();
-      await Promise.all(infos.filter((i) => i.state === 'running' || i.state === 'starting').map((i) => sup.stop(i.name, { force: true })));
+      await Promise.all(infos.filter((i) => isLive(i.state)).map((i) => sup.stop(i.name, { force: true })));
       return infos.length;
     }
     case 'subscribe':

@@ -14,7 +14,7 @@ import { defaultPlanner } from './default-planner';
 import { formatBytes, freeBytes, isDiskFullError, logDiskNow, type LogDiskThresholds } from './disk-space';
 import { EVENTS_READ_LIMIT, EventJournal, readEvents } from './events-log';
 import { followFile } from './file-follower';
-import { secureBootRefusal } from './firmware-console';
+import { noBootableDevice, secureBootRefusal } from './firmware-console';
 import { acquireLock, type VmLock } from './lock';
 import { lastLines, qemuErrorLines, readTail } from './log-tail';
 import { createOverlay } from './overlay';
@@ -60,6 +60,8 @@ type Listeners = { [K in keyof SupervisorEvents]: Set<SupervisorEvents[K]> };
 
 /** How long stop and destroy wait for another vmdesk process's lock on the VM before VM_LOCKED. */
 const LOCK_WAIT_MS = 15_000;
+/** Console bytes watched for firmware messages (SeaBIOS/OVMF print theirs in the first few KiB). */
+const FIRMWARE_WATCH_BYTES = 256 * 1024;
 
 /** Creates a supervisor bound to one $VMDESK_HOME. Call recover() to re-attach VMs left running. */
 export function createSupervisor(opts: SupervisorOptions): SupervisorApi {
@@ -722,7 +724,7 @@ class Supervisor implements SupervisorApi {
 
   /** Watches the VM's swtpm: when it dies the VM is ended with the reason (an event, and the exit record says so). */
   private watchHardware(session: VmSession): void {
-    if (session.record.plan.firmware?.secureBoot) this.watchSecureBoot(session);
+    this.watchFirmware(session);
     const tpm = session.record.tpm;
     if (!tpm) return;
     const gone = () => {
@@ -735,15 +737,29 @@ class Supervisor implements SupervisorApi {
     else this.followers.add(watchTpm(tpm, session.exit, gone));
   }
 
-  /** Follows the console of a Secure Boot VM while it runs and reports, once, a boot loader the firmware refused. */
-  private watchSecureBoot(session: VmSession): void {
+  /**
+   * Follows the console while the firmware runs and reports, once each, what it printed that a user must
+   * know: a boot loader Secure Boot refused; no bootable device. Stops after FIRMWARE_WATCH_BYTES of console
+   * output (the guest's own output by then) or when the VM ends.
+   */
+  private watchFirmware(session: VmSession): void {
+    const secureBoot = Boolean(session.record.plan.firmware?.secureBoot);
     let seen = '';
+    let total = 0;
+    const reported = new Set<string>();
     const f = followFile(session.record.plan.paths.consoleLog, (chunk) => {
+      total += chunk.length;
       seen = (seen + chunk.toString('latin1')).slice(-4096);
-      const message = secureBootRefusal(seen);
-      if (!message) return;
-      session.emit(makeEvent('error', 'secure-boot-refused', message));
-      f.stop();
+      const found: Array<[string, string | undefined]> = [
+        ['no-bootable-device', noBootableDevice(seen)],
+        ['secure-boot-refused', secureBoot ? secureBootRefusal(seen) : undefined],
+      ];
+      for (const [type, message] of found) {
+        if (!message || reported.has(type)) continue;
+        reported.add(type);
+        session.emit(makeEvent('error', type, message));
+      }
+      if (reported.size === 2 || total > FIRMWARE_WATCH_BYTES) f.stop();
     }, { fromOffset: 'end' });
     this.followers.add(f);
     void session.exit.finally(() => {

@@ -14,7 +14,7 @@ import { recordedPidIsOurs, removeRuntimeDirIfUnused } from './identity';
 import { delay, sleep } from './sleep';
 import type { ChildExit } from './spawn';
 import { isCrash, isLive, nextState, type VmInput } from './state-machine';
-import { readRecord, recordPath, writeRecord, writeRecordVisible, type StateRecord } from './state-record';
+import { readRecord, readRecordUuid, recordPath, writeRecord, writeRecordVisible, type StateRecord } from './state-record';
 import { haltVerdict, INTERNAL_ERROR_REASON } from './halt-status';
 import { infoFromRecord } from './vm-info';
 import { cpuPercent, pushBounded, readCpu, STATS_INTERVAL_MS, type CpuReading } from './stats';
@@ -481,8 +481,8 @@ export class VmSession {
 
   /** True when the record on disk is gone (the VM was destroyed) or is another run's (another uuid). */
   private supersededOnDisk(): boolean {
-    const r = readRecord(this.record.plan.paths.vmDir);
-    return r.ok ? r.record.uuid !== this.record.uuid : r.missing === true;
+    const uuid = readRecordUuid(this.record.plan.paths.vmDir); // no schema check: on the exit path (#19)
+    return uuid === 'missing' || (uuid !== undefined && uuid !== this.record.uuid);
   }
 
   /**
@@ -592,6 +592,9 @@ export function qmpEventMessage(event: string, data: Record<string, unknown>): s
     case 'RESUME':
       return 'VM resumed';
     case 'RESET':
+      // qapi/run-state.json ShutdownCause: guest-reset is the guest's own reboot; host-qmp-system-reset is ours.
+      if (data.reason === 'guest-reset') return 'the guest rebooted (QEMU reset it in place; same process, same ports)';
+      if (data.reason === 'host-qmp-system-reset') return 'reset by vmdesk (Reboot): the guest boots again in the same QEMU';
       return `VM reset (${String(data.reason ?? 'unknown reason')})`;
     case 'BLOCK_IO_ERROR':
       return `disk I/O error on ${String(data.device || data['node-name'] || 'a drive')} (${String(data.operation ?? 'unknown operation')}${data.nospace === true ? ', no space left' : data.reason ? `, ${String(data.reason)}` : ''}); QEMU action: ${String(data.action ?? 'unknown')}`;
