@@ -149,3 +149,8 @@ export function prune(home: string, olderThanMs: number, now = Date.now()): { re
   }
   return { removed, partials };
 }
+
+/** Where the cache is, its size and how many entries it holds (doctor, the app's Settings). */
+export function cacheSummary(home: string): { path: string; bytes: number; entries: number } {
+  return { path: cacheDir(home), bytes: cacheSize(home), entries: listEntries(home).length };
+}
