@@ -8,6 +8,15 @@ export interface EmulatorFact {
   version?: string;
 }
 
+/** The artifact cache ($VMDESK_HOME/cache): where it is, what it holds. */
+export interface CacheSummary {
+  path: string;
+  /** Bytes of entries and partial downloads. */
+  bytes: number;
+  /** Complete entries. */
+  entries: number;
+}
+
 /** The host report shown by `vmdesk doctor` and the app's health panel. */
 export interface DoctorReport {
   emulators: EmulatorFact[];
@@ -18,4 +27,6 @@ export interface DoctorReport {
   accelerators: string[];
   /** What to do about anything missing ("install qemu-system-x86 with: sudo apt-get install ..."). */
   hints: string[];
+  /** The artifact cache, when the report was made for a vmdesk home (the CLI and the app add it). */
+  cache?: CacheSummary;
 }

@@ -8,6 +8,7 @@ import type { Settings } from './settings';
 import type { TaskFile } from './task';
 import type { StatsSample, VmEvent, VmInfo } from './vm';
 import type { Snapshot } from './snapshot';
+import type { CacheInfo, Download } from './download';
 import { TASK_FILE_MAX_BYTES, VM_NAME_PATTERN } from './limits';
 import { nomadSettingsRequestSchema, type NomadSettingsView } from './nomad-settings';
 import { strictObject } from './schema-helpers';
@@ -44,6 +45,8 @@ export interface LogPage {
   nextOffset: number;
   /** Current size of the file. */
   size: number;
+  /** Bytes before `offset` that were asked for but are gone (log rotation deleted them); absent: none. */
+  dropped?: number;
 }
 
 /** One finding of a Nomad job import (what vmdesk changed, could not carry over, or refused). */
@@ -141,6 +144,12 @@ export const invokeContract = {
   startVm: invoke<VmInfo>()(byName),
   stopVm: invoke<VmInfo>()(strictObject({ name: vmName, force: z.boolean().optional() })),
   restartVm: invoke<VmInfo>()(byName),
+  /** Pauses a running VM's CPUs (QMP stop); QEMU and its ports stay up. */
+  pauseVm: invoke<VmInfo>()(byName),
+  /** Lets a paused VM run again (QMP cont). */
+  resumeVm: invoke<VmInfo>()(byName),
+  /** Reboots the guest in the same QEMU process (QMP system_reset, the reset button), unlike restartVm. */
+  rebootVm: invoke<VmInfo>()(byName),
   /**
    * Copies a VM's task as `newName` (automatic host ports). `image`: `shared` (default; only one runs at a time),
    * `disposable` (the copy runs on a throw-away overlay) or `copy` (the copy gets its own copy of the image).
@@ -249,6 +258,14 @@ export const invokeContract = {
   saveSnapshot: invoke<Snapshot>()(strictObject({ name: vmName, tag: z.string().min(1).max(64) })),
   restoreSnapshot: invoke<Snapshot>()(strictObject({ name: vmName, tag: z.string().min(1).max(64) })),
   deleteSnapshot: invoke<Snapshot>()(strictObject({ name: vmName, tag: z.string().min(1).max(64) })),
+  /** The artifact downloads of this session (Start fetches a VM's artifacts first), oldest first. */
+  listDownloads: invoke<Download[]>()(none),
+  /** Cancels the fetch of a VM's artifacts (its Start then fails with CANCELLED; the partial download resumes next time). */
+  cancelDownload: invoke<void>()(byName),
+  /** The artifact cache's place, size and entry count. */
+  cacheInfo: invoke<CacheInfo>()(none),
+  /** Removes every cache entry no VM's folder uses any more, and stale partial downloads. */
+  clearCache: invoke<{ removed: number; partials: number; freedBytes: number; cache: CacheInfo }>()(none),
   /** Builds the small demo Linux image (progress via `demoProgress`); resolves to the new VM's name. */
   buildDemoImage: invoke<{ name: string }>()(none),
 } as const;
@@ -266,6 +283,8 @@ export interface EventContract {
    */
   consoleData: { name: string; data: string; offset: number; dropped?: number };
   demoProgress: { step: string; done: number; total: number };
+  /** A VM's artifact download started, moved on (at most ~10 a second) or ended. */
+  download: Download;
   /** Progress of a `submitJob` for VM `name`. */
   nomadSubmit: { name: string; event: NomadSubmitEvent };
 }
@@ -279,6 +298,7 @@ export const eventNames = [
   'consoleData',
   'demoProgress',
   'nomadSubmit',
+  'download',
 ] as const satisfies ReadonlyArray<keyof EventContract>;
 
 /** An invoke channel's key. */

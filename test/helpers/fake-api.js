@@ -132,6 +132,28 @@
       addEvent(name, event('lifecycle', 'exited', lastExit.summary));
       return ok(next);
     },
+    pauseVm: ({ name }) => {
+      const vm = state.vms.get(name);
+      if (!vm || vm.state !== 'running') return fail('VM_NOT_RUNNING', `"${name}" is not running; start it first`);
+      const next = { ...vm, state: 'paused' };
+      setVm(next);
+      addEvent(name, event('qmp', 'STOP', 'VM paused'));
+      return ok(next);
+    },
+    resumeVm: ({ name }) => {
+      const vm = state.vms.get(name);
+      if (!vm || vm.state !== 'paused') return fail('VM_NOT_RUNNING', `"${name}" is not paused`);
+      const next = { ...vm, state: 'running' };
+      setVm(next);
+      addEvent(name, event('qmp', 'RESUME', 'VM resumed'));
+      return ok(next);
+    },
+    rebootVm: ({ name }) => {
+      const vm = state.vms.get(name);
+      if (!vm || (vm.state !== 'running' && vm.state !== 'paused')) return fail('VM_NOT_RUNNING', `"${name}" is not running; start it first`);
+      addEvent(name, event('qmp', 'RESET', 'reset by vmdesk (Reboot)'));
+      return ok(vm);
+    },
     restartVm: async ({ name }) => {
       await api.stopVm({ name });
       return api.startVm({ name });

@@ -23,6 +23,9 @@ const samples: Record<InvokeName, Record<string, unknown> | undefined> = {
   startVm: { name: 'web' },
   stopVm: { name: 'web', force: true },
   restartVm: { name: 'web' },
+  pauseVm: { name: 'web' },
+  resumeVm: { name: 'web' },
+  rebootVm: { name: 'web' },
   duplicateVm: { name: 'web', newName: 'web2' },
   deleteVm: { name: 'web', removeLogs: false },
   vmEvents: { name: 'web' },
@@ -53,6 +56,10 @@ const samples: Record<InvokeName, Record<string, unknown> | undefined> = {
   saveSnapshot: { name: 'web', tag: 'before' },
   restoreSnapshot: { name: 'web', tag: 'before' },
   deleteSnapshot: { name: 'web', tag: 'before' },
+  listDownloads: undefined,
+  cancelDownload: { name: 'web' },
+  cacheInfo: undefined,
+  clearCache: undefined,
 };
 
 let calls: string[];

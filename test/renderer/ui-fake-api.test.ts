@@ -195,6 +195,13 @@ describe('VM view', () => {
     await expect.poll(() => page.getByTestId('stat-cpu').textContent()).toBe('3.3%');
     expect(await page.getByTestId('stat-mem').textContent()).toBe('160 MiB');
     expect(await page.locator('.chart canvas').count()).toBe(2);
+    expect(await page.getByTestId('stats-stale').count()).toBe(0);
+    // Stopped: no figure is shown as current; the charts are labelled as the last run's.
+    await page.getByTestId('action-stop').click();
+    await expect.poll(() => page.getByTestId('stat-cpu').textContent()).toBe('—');
+    expect(await page.getByTestId('stat-mem').textContent()).toBe('—');
+    expect(await page.getByTestId('stats-stale').textContent()).toMatch(/^Not running: the charts show the last run, up to \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.$/);
+    expect(await page.locator('.chart canvas').count()).toBe(2);
     await done(page);
   });
 });
@@ -226,6 +233,10 @@ describe('create / edit form', () => {
     await page.getByTestId('port-label').fill('http');
     await page.getByTestId('port-guest').fill('70000');
     await expect.poll(() => page.getByTestId('error-port').textContent()).toBe('guest port must be 1 to 65535');
+    // Only the guest port cell is marked, not the whole row.
+    expect(await page.getByTestId('port-guest').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByTestId('port-label').getAttribute('aria-invalid')).toBe('false');
+    expect(await page.getByTestId('port-host').getAttribute('aria-invalid')).toBe('false');
     await page.getByTestId('port-guest').fill('80');
     await expect.poll(() => page.getByTestId('error-port').count()).toBe(0);
     await expect.poll(() => page.getByTestId('cmd-preview').textContent()).toContain('hostfwd=tcp:127.0.0.1:0-:80');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { browsableHost, forwardedPortUrl, isForwardedPortUrl } from '../../src/main/app/forwarded-port';
 import { decideQuit, quitDialogAnswer } from '../../src/main/app/quit';
-import { createJsonSettingsStore, migrateFlatDriverConfig, settingsFromStored } from '../../src/main/app/settings-file';
+import { createJsonSettingsStore, migrateFlatDriverConfig, settingsFromStored } from '../../src/main/store/settings-file';
 import type { VmInfo } from '../../src/shared/vm';
 import type { PortForward } from '../../src/shared/plan';
 

@@ -1,7 +1,7 @@
 // Import of Nomad jobs written for these tests (test/fixtures/nomad): HCL2 through HashiCorp's parser, API JSON.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { importJobText, type ImportResult } from '../../src/main/nomad/import-job';
+import { importIdentity, importJobText, type ImportResult } from '../../src/main/nomad/import-job';
 import type { Diagnostic } from '../../src/main/nomad/diagnostics';
 import { DEFAULT_DRIVER_CONFIG, type DriverConfig } from '../../src/shared/driver-config';
 
@@ -290,5 +290,27 @@ describe('import: host facts when the image is not there yet', () => {
     expect(hostWarnings.every((d) => d.severity === 'warning')).toBe(true);
     expect(hostWarnings.some((d) => /accelerator "kvm" is not usable/.test(d.message))).toBe(!host.kvmUsable);
     expect(hostWarnings.some((d) => /qemu-system-riscv64 was not found/.test(d.message))).toBe(host.emulators.riscv64 === undefined);
+  });
+});
+
+describe('import identity (NOMAD_ALLOC_ID and host ports)', () => {
+  it('is the same on Check as on Create, and differs for another job or selection', async () => {
+    const text = fixture('group-network.nomad.hcl');
+    const opts = { outDir: '/srv/vms', home: '/nonexistent', driverConfig: DEFAULT_DRIVER_CONFIG, hostCheck: false };
+    const args = (r: ImportResult) => r.tasks.map((t) => ({ args: t.task.config.args, ports: t.task.ports }));
+    const check = await importJobText(text, opts);
+    const create = await importJobText(text, opts);
+    expect(check.tasks.length).toBeGreaterThan(0);
+    expect(args(create)).toEqual(args(check));
+    const id = /-name\u0000[^\u0000]*-([0-9a-f-]{36})/.exec(check.tasks[0]!.task.config.args.join('\u0000'))?.[1];
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(check.diagnostics.map((d) => d.message).join('\n')).toContain(`NOMAD_ALLOC_ID = ${id}`);
+    const other = importIdentity(`${text}\n`, undefined);
+    expect(other.allocId()).not.toBe(id);
+    expect(importIdentity(text, ['web']).allocId()).not.toBe(importIdentity(text, undefined).allocId());
+    const ports = importIdentity(text, undefined);
+    const picked = Array.from({ length: 50 }, () => ports.pickHostPort());
+    expect(new Set(picked).size).toBe(50);
+    expect(picked.every((p) => p >= 20000 && p < 32000)).toBe(true);
   });
 });

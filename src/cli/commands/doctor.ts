@@ -1,19 +1,21 @@
 // `vmdesk doctor [--json]`: what the driver finds on this host, with install hints when QEMU is missing.
 import { runDoctor } from '../../main/driver/doctor';
 import { formatDoctorReport } from '../../main/driver/doctor-report';
+import { cacheSummary } from '../../main/artifacts/cache';
+import { vmdeskHome } from '../../main/store/paths';
 import { UsageError, type Command } from '../command';
 import { parseCli } from '../context';
 
 /** The `doctor` command. */
 export const doctorCommand: Command = {
   name: 'doctor',
-  summary: 'Show what vmdesk finds on this host: QEMU emulators and versions, qemu-img, KVM, sandboxing',
+  summary: 'Show what vmdesk finds on this host: QEMU emulators and versions, qemu-img, KVM, sandboxing, the artifact cache',
   usage: 'vmdesk doctor [--json]',
   async run(args, io) {
     const { values, positionals } = parseCli(args, { json: { type: 'boolean' } });
     if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const json = values.json === true;
-    const report = await runDoctor();
+    const report = { ...(await runDoctor()), cache: cacheSummary(vmdeskHome()) };
     io.out(json ? `${JSON.stringify(report)}\n` : formatDoctorReport(report));
     return report.ok ? 0 : 1;
   },

@@ -1,6 +1,8 @@
 // The app's view of the driver: the doctor report (src/shared/doctor.ts shape), live validation of a task
 // from the form, and image inspection for the form.
 import { readFile, realpath, stat } from 'node:fs/promises';
+import { totalmem } from 'node:os';
+import { hostMemoryWarning } from './host-memory';
 import type { DoctorReport } from '../../shared/doctor';
 import type { DriverConfig } from '../../shared/driver-config';
 import { VmdeskError } from '../../shared/errors';
@@ -26,7 +28,7 @@ export async function runDoctor(env: NodeJS.ProcessEnv = process.env): Promise<D
  */
 export async function validateTaskForForm(
   input: unknown,
-  opts: { taskDir: string; home: string; driverConfig: DriverConfig; env?: NodeJS.ProcessEnv },
+  opts: { taskDir: string; home: string; driverConfig: DriverConfig; env?: NodeJS.ProcessEnv; hostMemoryBytes?: number },
 ): Promise<ValidationResult> {
   const parsed = parseTask(input);
   if (!parsed.ok) return { ok: false, error: { code: 'INVALID_TASK', message: parsed.message, field: parsed.field } };
@@ -37,7 +39,9 @@ export async function validateTaskForForm(
       ...(opts.env ? { env: opts.env } : {}),
     });
     const boot = await bootWarning(plan.image.path, plan.image.format, parsed.task.config.args);
-    return { ok: true, binary: plan.binary, argv: plan.argv, ports: plan.ports, warnings: boot ? [...plan.warnings, boot] : plan.warnings };
+    const memory = hostMemoryWarning(parsed.task.resources.memory, opts.hostMemoryBytes ?? totalmem());
+    const extra = [boot, memory].filter((w): w is string => w !== undefined);
+    return { ok: true, binary: plan.binary, argv: plan.argv, ports: plan.ports, warnings: [...plan.warnings, ...extra] };
   } catch (err) {
     return { ok: false, error: toErrorData(err) };
   }

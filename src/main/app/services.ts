@@ -3,7 +3,7 @@
 // whole table runs under plain Node: unit tests, and the browser harness that drives the renderer.
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { open, realpath, rm, stat } from 'node:fs/promises';
+import { realpath, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { buildDemoImage, demoTask } from '../demo/demo-image';
 import type { Handlers } from '../ipc/dispatch';
@@ -12,13 +12,16 @@ import type { LogPage, ValidationResult } from '../../shared/ipc-contract';
 import { writeAllOrNothing } from '../nomad/write-tasks';
 import { createNomadHandlers } from './nomad-services';
 import { createDisplayHandlers } from './display-services';
+import { createArtifactHandlers } from './artifact-services';
 import { createNomadSettings } from './nomad-settings';
 import { noVault, type TokenVault } from './token-vault';
 import { parseSettings, type Settings } from '../../shared/settings';
 import { parseTask, type TaskFile } from '../../shared/task';
 import { toErrorData, VmdeskError } from '../../shared/errors';
-import type { VmInfo } from '../../shared/vm';
-import { vmPaths } from '../store/paths';
+import { isLive, type VmInfo } from '../../shared/vm';
+import { vmLogFile } from '../store/paths';
+import { readLogRange } from '../supervisor/log-read';
+import { locateTask } from '../store/task-locate';
 import type { AppEventSink } from './app-events';
 import type { SettingsStore } from './settings-store';
 import { expandHomeInTask, resolveImageInput } from './image-path-input';
@@ -26,7 +29,9 @@ import { writeDuplicate } from './duplicate-vm';
 import { forwardedPortUrl, isForwardedPortUrl } from './forwarded-port';
 import { inspectImageForForm, runDoctor, validateTaskForForm } from './driver-adapter';
 import { definedVm, listWithDefinitions } from './vm-list';
-import { findTaskFile, moveOwnDirTask, ownDirTaskFilePath, readTaskJson, removeTaskFile, taskExists, tasksDir, writeTaskJson } from './task-store';
+import { moveOwnDirTask, ownDirTaskFilePath, readTaskJson, removeTaskFile, taskExists, tasksDir, writeTaskJson } from './task-store';
+import { controlCommand, type VmControl } from './vm-control';
+import { makeEvent } from '../supervisor/vm-session';
 
 /** What the services need from the outside; Electron-specific parts are injected by src/main/index.ts. */
 export interface AppDeps {
@@ -66,7 +71,6 @@ export interface AppServices {
   close(): void;
 }
 
-const ACTIVE_STATES = new Set(['starting', 'running', 'paused', 'stopping']);
 const CONSOLE_BACKLOG_BYTES = 64 * 1024;
 const LOG_PAGE_DEFAULT_BYTES = 1024 * 1024;
 
@@ -111,6 +115,17 @@ export function createAppServices(deps: AppDeps): AppServices {
   ];
 
   /** The supervisor's record of `name`, or undefined when it has none. */
+  /** Pause, resume or reboot: the QMP command if the VM's state allows it (vm-control.ts), then the VM as it is now. */
+  async function control(name: string, what: VmControl): Promise<VmInfo> {
+    const before = await supervisor.inspect(name);
+    const command = controlCommand(name, before.state, what);
+    if (what === 'reboot') supervisor.recordVmEvent(name, makeEvent('lifecycle', 'reboot-requested', 'Reboot asked for: the guest is reset (QMP system_reset); QEMU keeps running'));
+    await supervisor.qmp(name, command, undefined, { timeoutMs: 10_000 });
+    const info = await supervisor.inspect(name);
+    known.set(name, info);
+    return info;
+  }
+
   async function supervised(name: string): Promise<VmInfo | undefined> {
     try {
       const info = await supervisor.inspect(name);
@@ -122,12 +137,12 @@ export function createAppServices(deps: AppDeps): AppServices {
     }
   }
 
-  /** The task file that defines `name`: the app's own, else the one the supervisor ran it from. */
+  /** The task file that defines `name`: the app's own, else the one the supervisor ran it from (locateTask's rule). */
   async function taskFileOf(name: string): Promise<string> {
-    const own = await findTaskFile(home, name);
-    if (own) return own;
-    const info = await supervised(name);
-    if (info?.taskFile) return info.taskFile;
+    const where = await locateTask(home, name);
+    if (where?.kind === 'file') return where.path;
+    // Only the record is left: its task file is gone, and starting from it says so.
+    if (where?.taskFile) return where.taskFile;
     throw new VmdeskError('VM_NOT_FOUND', `no VM named "${name}"; create it first (or check the name)`);
   }
 
@@ -142,10 +157,9 @@ export function createAppServices(deps: AppDeps): AppServices {
   /** The folder relative image paths of VM `name` resolve in (its task file's); the tasks folder for a new VM. */
   async function taskDirOf(name: string | undefined): Promise<string> {
     if (name === undefined) return tasksDir(home);
-    const own = await findTaskFile(home, name);
-    if (own) return dirname(own);
-    const info = await supervised(name).catch(() => undefined);
-    return info?.taskFile ? dirname(info.taskFile) : tasksDir(home);
+    const where = await locateTask(home, name).catch(() => undefined);
+    const file = where?.kind === 'file' ? where.path : where?.taskFile;
+    return file ? dirname(file) : tasksDir(home);
   }
 
   async function exists(name: string): Promise<boolean> {
@@ -194,6 +208,8 @@ export function createAppServices(deps: AppDeps): AppServices {
     showSaveDialog: deps.showSaveDialog,
   });
 
+  const artifacts = createArtifactHandlers({ home, driverConfig: () => currentSettings().driver, emit });
+
   const display = createDisplayHandlers({ home, env, supervisor, showSaveDialog: deps.showSaveDialog });
 
   const handlers: Handlers = {
@@ -229,14 +245,14 @@ export function createAppServices(deps: AppDeps): AppServices {
       if (renaming) {
         if (await exists(name)) throw new VmdeskError('VM_EXISTS', `a VM named "${name}" already exists; choose another name`, 'name');
         const old = await supervised(previousName);
-        if (old && ACTIVE_STATES.has(old.state)) {
+        if (old && isLive(old.state)) {
           throw new VmdeskError('VM_RUNNING', `"${previousName}" is running; stop it before renaming it`, 'name');
         }
       } else if (previousName === undefined && (await exists(name))) {
         throw new VmdeskError('VM_EXISTS', `a VM named "${name}" already exists; choose another name or edit that VM`, 'name');
       }
       if (renaming) await moveOwnDirTask(home, previousName, name);
-      const taskFile = await writeTaskJson(home, name, task);
+      const taskFile = await writeTaskJson(home, name, task, { ownDir: parsed.task.artifacts.length > 0 });
       if (renaming) {
         await removeTaskFile(home, previousName);
         emit('vmRemoved', { name: previousName });
@@ -246,7 +262,9 @@ export function createAppServices(deps: AppDeps): AppServices {
     },
 
     async startVm({ name }) {
-      const info = await supervisor.start({ taskFile: await taskFileOf(name) });
+      const taskFile = await taskFileOf(name);
+      await artifacts.fetchBeforeStart(name, taskFile);
+      const info = await supervisor.start({ taskFile });
       known.set(name, info);
       return info;
     },
@@ -260,9 +278,14 @@ export function createAppServices(deps: AppDeps): AppServices {
     async restartVm({ name }) {
       const taskFile = await taskFileOf(name);
       const info = await supervised(name);
-      if (info && ACTIVE_STATES.has(info.state)) await supervisor.stop(name);
+      if (info && isLive(info.state)) await supervisor.stop(name);
+      await artifacts.fetchBeforeStart(name, taskFile);
       return supervisor.start({ taskFile });
     },
+
+    pauseVm: ({ name }) => control(name, 'pause'),
+    resumeVm: ({ name }) => control(name, 'resume'),
+    rebootVm: ({ name }) => control(name, 'reboot'),
 
     async duplicateVm({ name, newName, image }) {
       if (await exists(newName)) throw new VmdeskError('VM_EXISTS', `a VM named "${newName}" already exists; choose another name`, 'newName');
@@ -280,7 +303,7 @@ export function createAppServices(deps: AppDeps): AppServices {
       const info = await supervised(name);
       const defined = await taskExists(home, name);
       if (!info && !defined) throw new VmdeskError('VM_NOT_FOUND', `no VM named "${name}"`);
-      if (info && ACTIVE_STATES.has(info.state)) {
+      if (info && isLive(info.state)) {
         throw new VmdeskError('VM_RUNNING', `"${name}" is ${info.state}; stop it before deleting it`);
       }
       consoleSubs.get(name)?.();
@@ -302,7 +325,7 @@ export function createAppServices(deps: AppDeps): AppServices {
     async consoleSubscribe({ name, fromOffset }) {
       await infoOf(name);
       consoleSubs.get(name)?.();
-      const logSize = await fileSize(vmPaths(home, name, { disposable: false, guestAgent: false }, env).consoleLog);
+      const logSize = await fileSize(vmLogFile(home, name, 'console'));
       const start = fromOffset ?? Math.max(0, logSize - CONSOLE_BACKLOG_BYTES);
       let offset = start;
       const unsubscribe = supervisor.subscribeConsole(
@@ -328,25 +351,9 @@ export function createAppServices(deps: AppDeps): AppServices {
 
     async readLog({ name, stream, offset, limit }): Promise<LogPage> {
       await infoOf(name);
-      const paths = vmPaths(home, name, { disposable: false, guestAgent: false }, env);
-      const file = stream === 'stderr' ? paths.stderrLog : paths.consoleLog;
-      const size = await fileSize(file);
-      const from = Math.min(offset ?? 0, size);
-      const length = Math.min(limit ?? LOG_PAGE_DEFAULT_BYTES, size - from);
-      if (length <= 0) return { text: '', offset: from, nextOffset: from, size };
-      const fh = await open(file, 'r');
-      try {
-        const buf = Buffer.alloc(length);
-        const { bytesRead } = await fh.read(buf, 0, length, from);
-        return {
-          text: new TextDecoder('utf-8').decode(buf.subarray(0, bytesRead)),
-          offset: from,
-          nextOffset: from + bytesRead,
-          size,
-        };
-      } finally {
-        await fh.close();
-      }
+      // The engine's reader: archives, then the live part, never the hole a rotation punched.
+      const page = readLogRange(vmLogFile(home, name, stream), offset ?? 0, limit ?? LOG_PAGE_DEFAULT_BYTES);
+      return { text: new TextDecoder('utf-8').decode(page.bytes), offset: page.offset, nextOffset: page.nextOffset, size: page.size, ...(page.dropped ? { dropped: page.dropped } : {}) };
     },
 
     agentInterfaces: ({ name }) => supervisor.agent.interfaces(name),
@@ -397,7 +404,7 @@ export function createAppServices(deps: AppDeps): AppServices {
       return currentSettings();
     },
 
-    doctor: () => runDoctor(env),
+    doctor: async () => ({ ...(await runDoctor(env)), cache: await artifacts.handlers.cacheInfo(undefined) }),
 
     async openForwardedPort({ name, label }) {
       const info = await infoOf(name);
@@ -413,6 +420,7 @@ export function createAppServices(deps: AppDeps): AppServices {
 
     ...nomad,
     ...display.handlers,
+    ...artifacts.handlers,
 
     async buildDemoImage() {
       // The demo VM gets its own task directory (tasks/<name>/): its disk sits next to its task file.
@@ -440,11 +448,11 @@ export function createAppServices(deps: AppDeps): AppServices {
     async activeVms() {
       const vms = await supervisor.list();
       for (const v of vms) known.set(v.name, v);
-      return vms.filter((v) => ACTIVE_STATES.has(v.state));
+      return vms.filter((v) => isLive(v.state));
     },
     knownVms: () => [...known.values()],
     async stopAll() {
-      const active = (await supervisor.list()).filter((v) => ACTIVE_STATES.has(v.state));
+      const active = (await supervisor.list()).filter((v) => isLive(v.state));
       await Promise.allSettled(active.map((v) => supervisor.stop(v.name)));
     },
     settings() {
@@ -456,6 +464,7 @@ export function createAppServices(deps: AppDeps): AppServices {
     },
     close() {
       void display.close();
+      artifacts.close();
       for (const off of consoleSubs.values()) off();
       consoleSubs.clear();
       for (const off of offs) off();

@@ -1,6 +1,7 @@
 // The `vmdesk doctor` report: a host fingerprint turned into a stable JSON shape and readable text, with
 // install hints for what is missing. Pure.
 import type { DoctorReport } from '../../shared/doctor';
+import { formatBytes } from '../../shared/format-bytes';
 import type { HostFingerprint } from './fingerprint';
 import { chooseFirmware, OVMF_PACKAGE_HINT } from './firmware';
 import { SWTPM_PACKAGE_HINT } from './hardware-args';
@@ -86,6 +87,7 @@ export function formatDoctorReport(r: DoctorJson): string {
     `sandbox: ${r.sandbox.supported ? 'supported' : 'not available'} (${r.sandbox.detail})`,
     `firmware: bios (SeaBIOS); uefi ${r.firmware.uefi ? `(${r.firmware.uefi})` : 'not installed'}; uefi + secure boot ${r.firmware.secureBoot ? `(${r.firmware.secureBoot})` : 'not installed'}`,
     `tpm: ${r.swtpm ? `swtpm ${r.swtpm}` : 'swtpm not installed'}`,
+    ...(r.cache ? [`artifact cache: ${formatBytes(r.cache.bytes)} in ${r.cache.entries} entr${r.cache.entries === 1 ? 'y' : 'ies'}  ${r.cache.path}  (vmdesk cache ls / prune)`] : []),
     ...(r.hints.length ? ['', 'hints:', ...r.hints.map((h) => `  - ${h}`)] : []),
     '',
     r.ok ? 'vmdesk can run VMs here.' : 'vmdesk cannot run VMs here yet: see the hints above.',

@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { maybeApi } from './api';
 import { attachEvents } from './stores/bridge';
+import { useDownloads } from './stores/downloads';
 import { useVms, isActive, sortedNames } from './stores/vms';
 import { useSettings } from './stores/settings';
 import { useDoctor } from './stores/doctor';
@@ -25,13 +26,14 @@ export function App() {
 
 function Shell() {
   const route = useUi((s) => s.route);
-  const theme = useSettings((s) => s.settings?.preferences.theme ?? 'system');
+  const theme = useSettings((s) => s.previewTheme ?? s.settings?.preferences.theme ?? 'system');
 
   useEffect(() => {
     const detach = attachEvents();
     void useVms.getState().load();
     void useSettings.getState().load();
     void useDoctor.getState().load();
+    void useDownloads.getState().load();
     return detach;
   }, []);
 

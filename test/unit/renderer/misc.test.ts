@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sparklinePath } from '../../../src/renderer/src/lib/sparkline';
 import { consoleKeyOwner, matchShortcut, NOT_IN_CONSOLE, SHORTCUTS } from '../../../src/renderer/src/lib/shortcuts';
 import { formToSettings, settingsField, settingsToForm } from '../../../src/renderer/src/lib/settings-form';
+import { portErrorCell } from '../../../src/renderer/src/lib/port-cell';
 import { hintFor } from '../../../src/renderer/src/lib/error-hints';
 
 describe('sparklinePath', () => {
@@ -62,7 +63,7 @@ describe('matchShortcut', () => {
 describe('settings form', () => {
   it('round-trips and splits lists', () => {
     const settings = {
-      driver: { image_paths: ['/a b', '/c'], args_allowlist: ['-device', '-nodefaults'], emulators_allowlist: ['x86_64'], port_bind_address: '127.0.0.1' },
+      driver: { image_paths: ['/a b', '/c'], args_allowlist: ['-device', '-nodefaults'], args_loader_allowlist: [], emulators_allowlist: ['x86_64'], port_bind_address: '127.0.0.1' },
       preferences: { quitBehaviour: 'ask' as const, theme: 'dark' as const },
     };
     expect(formToSettings(settingsToForm(settings))).toEqual(settings);
@@ -71,7 +72,31 @@ describe('settings form', () => {
       image_paths: ['/x'],
     });
   });
+  it('keeps args_loader_allowlist and artifact_max_bytes through a save (they were dropped before)', () => {
+    const settings = {
+      driver: {
+        image_paths: [],
+        args_allowlist: ['-readconfig', '-plugin'],
+        args_loader_allowlist: ['-readconfig'],
+        emulators_allowlist: [],
+        port_bind_address: '127.0.0.1',
+        artifact_max_bytes: 1048576,
+      },
+      preferences: { quitBehaviour: 'ask' as const, theme: 'system' as const },
+    };
+    const form = settingsToForm(settings);
+    expect(form.argsLoaderAllowlist).toEqual(['-readconfig']);
+    expect(formToSettings(form)).toEqual(settings);
+    // Ticking in another order gives the canonical order; empty size keeps the default (key absent).
+    const next = formToSettings({ ...form, argsLoaderAllowlist: ['-dtb', '-plugin'], artifactMaxBytes: ' ' }).driver;
+    expect(next.args_loader_allowlist).toEqual(['-plugin', '-dtb']);
+    expect('artifact_max_bytes' in next).toBe(false);
+    // A size that is not a number goes through as typed, so the schema (not the form) refuses it by name.
+    expect(formToSettings({ ...form, artifactMaxBytes: '1 GB' }).driver.artifact_max_bytes).toBe('1 GB');
+  });
   it('places errors', () => {
+    expect(settingsField('driver.args_loader_allowlist.0')).toBe('argsLoaderAllowlist');
+    expect(settingsField('driver.artifact_max_bytes')).toBe('artifactMaxBytes');
     expect(settingsField('driver.port_bind_address')).toBe('portBindAddress');
     expect(settingsField('image_paths.3')).toBe('imagePaths');
     expect(settingsField('preferences.theme')).toBe('theme');
@@ -90,5 +115,21 @@ describe('hintFor', () => {
 describe('sparklinePath with a floor', () => {
   it('scales between min and max', () => {
     expect(sparklinePath([100, 200], 10, 22, 2, 200, 100)).toBe('M0,21 L10,1');
+  });
+});
+
+describe('portErrorCell', () => {
+  it('marks only the cell the message is about', () => {
+    const table: Array<[string | undefined, string]> = [
+      ['guest port must be 1 to 65535', 'guest'],
+      ['port must be 0 (automatic) to 65535', 'host'],
+      ['ports.http: host port 8080 is also used by "web"', 'host'],
+      ['a port label is 1-63 letters, digits, "_" or "-"', 'label'],
+      ['the label "http" is used twice; each port needs its own label', 'label'],
+      ['Unknown port label "x"', 'label'],
+      ['expected a number', 'row'],
+      [undefined, 'row'],
+    ];
+    for (const [message, cell] of table) expect([message, portErrorCell(message)]).toEqual([message, cell]);
   });
 });

@@ -1,14 +1,23 @@
 // The toast stack: failures (what happened, what to do) and confirmations.
 import { useNotices } from '../stores/notices';
 
-/** The notices, newest last; errors stay until dismissed. */
+/** The notices, newest last; each fades on its own, but not while the pointer or the focus is on it. */
 export function Notices() {
   const notices = useNotices((s) => s.notices);
-  const dismiss = useNotices((s) => s.dismiss);
+  const { dismiss, hold, release } = useNotices.getState();
   return (
     <div className="notices" aria-live="polite">
       {notices.map((n) => (
-        <div key={n.id} className={`notice notice-${n.kind}`} role={n.kind === 'error' ? 'alert' : 'status'} data-testid={`notice-${n.kind}`}>
+        <div
+          key={n.id}
+          className={`notice notice-${n.kind}`}
+          role={n.kind === 'error' ? 'alert' : 'status'}
+          data-testid={`notice-${n.kind}`}
+          onMouseEnter={() => hold(n.id)}
+          onMouseLeave={() => release(n.id)}
+          onFocus={() => hold(n.id)}
+          onBlur={() => release(n.id)}
+        >
           <div className="notice-text">
             <strong>{n.title}</strong>
             {n.message && <div className="notice-message">{n.message}</div>}

@@ -13,9 +13,9 @@ export function VmListItem({ vm, selected, now, onSelect }: { vm: VmInfo; select
   const pending = useVms((s) => s.pending[vm.name]);
   const run = useVms((s) => s.run);
   const active = isActive(vm);
-  const uptime = vm.state === 'running' ? formatUptime(currentUptimeMs(vm.startedAt, vm.uptimeMs, now)) : undefined;
+  const uptime = vm.state === 'running' || vm.state === 'paused' ? formatUptime(currentUptimeMs(vm.startedAt, vm.uptimeMs, now)) : undefined;
   // Host ports are shown while running (automatic ones are only known then).
-  const ports = vm.state === 'running' ? vm.ports.map((p) => `${p.host}→${p.guest}`).join(', ') : '';
+  const ports = vm.state === 'running' || vm.state === 'paused' ? vm.ports.map((p) => `${p.host}→${p.guest}`).join(', ') : '';
   return (
     <li className={`vm-item${selected ? ' selected' : ''}`} data-testid="vm-item" data-name={vm.name}>
       <button type="button" className="vm-item-main" onClick={onSelect} aria-current={selected ? 'page' : undefined}>

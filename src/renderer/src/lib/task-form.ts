@@ -11,6 +11,17 @@ export interface PortRow {
   host: string;
 }
 
+/** One row of the artifacts editor (Nomad's artifact block). Headers are kept as loaded (the form does not edit them). */
+export interface ArtifactRow {
+  id: number;
+  source: string;
+  checksum: string;
+  destination: string;
+  mode: 'any' | 'file' | 'dir';
+  archive: boolean;
+  headers: Record<string, string>;
+}
+
 /** Everything the form edits, as the user typed it (strings for numbers, so partial input is kept). Hardware: hardware-form.ts. */
 export interface TaskForm extends HardwareForm {
   name: string;
@@ -22,6 +33,8 @@ export interface TaskForm extends HardwareForm {
   memory: string;
   cores: string;
   ports: PortRow[];
+  /** Images fetched into the VM's folder before it starts. */
+  artifacts: ArtifactRow[];
   dnsServers: string;
   dnsSearches: string;
   gracefulShutdown: boolean;
@@ -56,15 +69,57 @@ export interface TaskFileJson {
   kill_timeout?: string | number;
   disposable?: boolean | string;
   display?: string;
+  artifacts?: Array<{
+    source?: string;
+    destination?: string;
+    mode?: string;
+    options?: { checksum?: string; archive?: boolean | string };
+    headers?: Record<string, string>;
+  }>;
 }
 
 /** A form field an error can be shown next to; `port:<label>` is a port map row. */
-export type FormField = Exclude<keyof TaskForm, 'ports'> | 'ports' | `port:${string}` | `drive:${number}` | 'form';
+export type FormField = Exclude<keyof TaskForm, 'ports'> | 'ports' | `port:${string}` | `drive:${number}` | `artifact:${number}` | 'form';
 
 let nextRowId = 1;
 /** A fresh port row with a unique id. */
 export function newPortRow(label = '', guest = '', host = ''): PortRow {
   return { id: nextRowId++, label, guest, host };
+}
+
+/** A fresh artifact row (Nomad's defaults: destination local/, mode any, archives unpacked). */
+export function newArtifactRow(patch: Partial<Omit<ArtifactRow, 'id'>> = {}): ArtifactRow {
+  return { id: nextRowId++, source: '', checksum: '', destination: 'local/', mode: 'any', archive: true, headers: {}, ...patch };
+}
+
+/** The task file's artifacts for the form's rows (empty rows left out). Pure. */
+export function artifactsToFile(rows: ArtifactRow[]): NonNullable<TaskFileJson['artifacts']> {
+  return rows
+    .filter((r) => r.source.trim() !== '' || r.checksum.trim() !== '')
+    .map((r) => {
+      const options = { ...(r.checksum.trim() ? { checksum: r.checksum.trim() } : {}), ...(r.archive ? {} : { archive: false }) };
+      return {
+        source: r.source.trim(),
+        ...(r.destination.trim() ? { destination: r.destination.trim() } : {}),
+        ...(r.mode !== 'any' ? { mode: r.mode } : {}),
+        ...(Object.keys(options).length ? { options } : {}),
+        ...(Object.keys(r.headers).length ? { headers: { ...r.headers } } : {}),
+      };
+    });
+}
+
+/** The form's rows for a task file's artifacts. Pure. */
+export function artifactsFromFile(list: TaskFileJson['artifacts']): ArtifactRow[] {
+  return (Array.isArray(list) ? list : []).map((a) =>
+    newArtifactRow({
+      source: str(a?.source),
+      checksum: str(a?.options?.checksum),
+      destination: str(a?.destination, 'local/'),
+      mode: a?.mode === 'file' || a?.mode === 'dir' ? a.mode : 'any',
+      archive: a?.options?.archive !== false && a?.options?.archive !== 'false',
+      headers: a?.headers && typeof a.headers === 'object' ? { ...a.headers } : {},
+    }),
+  );
 }
 
 /** The form for a new VM. */
@@ -79,6 +134,7 @@ export function emptyForm(): TaskForm {
     memory: String(MEMORY_DEFAULT_MIB),
     cores: '1',
     ports: [],
+    artifacts: [],
     dnsServers: '',
     dnsSearches: '',
     gracefulShutdown: true,
@@ -132,6 +188,8 @@ export function formToTaskFile(form: TaskForm): TaskFileJson {
     disposable: form.disposable,
     ...(form.displayVnc ? { display: 'vnc' } : {}),
   };
+  const artifacts = artifactsToFile(form.artifacts);
+  if (artifacts.length) file.artifacts = artifacts;
   return file;
 }
 
@@ -161,6 +219,7 @@ export function taskFileToForm(file: TaskFileJson): TaskForm {
       const host = hostPorts[label];
       return newPortRow(label, str(portMap[label]), host === undefined || Number(host) === 0 ? '' : str(host));
     }),
+    artifacts: artifactsFromFile(file.artifacts),
     dnsServers: (file.dns?.servers ?? []).join(', '),
     dnsSearches: (file.dns?.searches ?? []).join(', '),
     gracefulShutdown: c.graceful_shutdown === undefined ? false : c.graceful_shutdown === true || c.graceful_shutdown === 'true',
@@ -198,6 +257,8 @@ export function fieldToFormField(field: string | undefined): FormField {
   if (!field) return 'form';
   const port = /^(?:config\.port_map|ports)\.(.*)$/.exec(field);
   if (port) return `port:${port[1]}`;
+  const artifact = /^artifacts\.(\d+)(\.|$)/.exec(field);
+  if (artifact) return `artifact:${Number(artifact[1])}`;
   const hardware = hardwareField(field);
   if (hardware) return hardware;
   for (const [re, key] of FIELD_MAP) if (re.test(field)) return key;
@@ -251,6 +312,7 @@ const FIELD_GROUPS: Array<Array<keyof TaskForm>> = [
   ['memory'],
   ['cores'],
   ['ports'],
+  ['artifacts'],
   ['dnsServers'],
   ['dnsSearches'],
   ['killTimeout'],

@@ -6,6 +6,7 @@ import { useLogs } from './logs';
 import { useDemo } from './demo';
 import { useUi } from './ui';
 import { useNomadSubmit } from './nomad-submit';
+import { useDownloads } from './downloads';
 
 /** Subscribes every store to the events it needs; returns the function that unsubscribes them all. */
 export function attachEvents(): () => void {
@@ -24,6 +25,7 @@ export function attachEvents(): () => void {
     }),
     a.on('vmStats', ({ name, sample }) => useVms.getState().addSamples(name, [sample])),
     a.on('demoProgress', (p) => useDemo.getState().onProgress(p)),
+    a.on('download', (d) => useDownloads.getState().onEvent(d)),
     a.on('nomadSubmit', ({ name, event }) => useNomadSubmit.getState().onEvent(name, event)),
   ];
   return () => offs.forEach((off) => off());

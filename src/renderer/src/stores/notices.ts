@@ -3,7 +3,10 @@ import { create } from 'zustand';
 import type { ErrorData } from '../../../shared/errors';
 import { hintFor } from '../lib/error-hints';
 
-/** One notice. Errors stay until dismissed; others fade after a few seconds. */
+/** How long a notice stays (ms): errors long enough to read and act on, confirmations briefly. */
+export const NOTICE_LIFETIME_MS = { error: 15_000, info: 5_000, success: 5_000 } as const;
+
+/** One notice. Each fades after NOTICE_LIFETIME_MS, but not while the pointer or focus is on it. */
 export interface Notice {
   id: number;
   kind: 'error' | 'info' | 'success';
@@ -16,9 +19,14 @@ interface NoticeState {
   notices: Notice[];
   push(notice: Omit<Notice, 'id'>): void;
   dismiss(id: number): void;
+  /** Keeps a notice while the user reads it (pointer over it, or focus in it). */
+  hold(id: number): void;
+  /** Lets a held notice fade again, after its full lifetime. */
+  release(id: number): void;
 }
 
 let nextId = 1;
+const timers = new Map<number, ReturnType<typeof setTimeout>>();
 
 /** The notices store. */
 export const useNotices = create<NoticeState>((set, get) => ({
@@ -26,10 +34,24 @@ export const useNotices = create<NoticeState>((set, get) => ({
   push(notice) {
     const id = nextId++;
     set({ notices: [...get().notices.slice(-4), { ...notice, id }] });
-    if (notice.kind !== 'error') setTimeout(() => get().dismiss(id), 5000);
+    get().release(id);
   },
   dismiss(id) {
+    get().hold(id);
     set({ notices: get().notices.filter((n) => n.id !== id) });
+  },
+  hold(id) {
+    clearTimeout(timers.get(id));
+    timers.delete(id);
+  },
+  release(id) {
+    const n = get().notices.find((x) => x.id === id);
+    if (!n) return;
+    clearTimeout(timers.get(id));
+    timers.set(
+      id,
+      setTimeout(() => get().dismiss(id), NOTICE_LIFETIME_MS[n.kind]),
+    );
   },
 }));
 

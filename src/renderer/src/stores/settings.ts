@@ -7,6 +7,10 @@ import { call } from '../api';
 interface SettingsState {
   settings?: Settings;
   loadError?: ErrorData;
+  /** The theme picked in Settings but not saved yet: shown at once, dropped when the page is left unsaved. */
+  previewTheme?: Settings['preferences']['theme'];
+  /** Shows a theme before it is saved (undefined: back to the saved one). */
+  setPreviewTheme(theme: Settings['preferences']['theme'] | undefined): void;
   load(): Promise<void>;
   /** Saves; resolves to the error (with its field) when the main process refuses. */
   save(settings: Settings): Promise<ErrorData | undefined>;
@@ -14,6 +18,7 @@ interface SettingsState {
 
 /** The settings store. */
 export const useSettings = create<SettingsState>((set) => ({
+  setPreviewTheme: (previewTheme) => set({ previewTheme }),
   async load() {
     const r = await call((a) => a.getSettings());
     if (r.ok) set({ settings: r.value, loadError: undefined });
@@ -22,7 +27,7 @@ export const useSettings = create<SettingsState>((set) => ({
   async save(settings) {
     const r = await call((a) => a.setSettings({ settings }));
     if (!r.ok) return r.error;
-    set({ settings: r.value });
+    set({ settings: r.value, previewTheme: undefined });
     return undefined;
   },
 }));

@@ -232,5 +232,6 @@ export function verdictError(state: Pick<TaskFormState, 'saveError' | 'validatio
 export function shouldShow(state: Pick<TaskFormState, 'touched' | 'showAllErrors'>, field: FormField): boolean {
   if (state.showAllErrors) return true;
   if (field.startsWith('port:')) return Boolean(state.touched.ports);
+  if (field.startsWith('artifact:')) return Boolean(state.touched.artifacts);
   return Boolean(state.touched[field]);
 }

@@ -1,12 +1,12 @@
 // The VM list and the lifecycle actions on it (start, stop, force stop, restart, duplicate, delete).
 import { create } from 'zustand';
-import type { StatsSample, VmInfo } from '../../../shared/vm';
+import { isLive, type StatsSample, type VmInfo } from '../../../shared/vm';
 import type { ErrorData } from '../../../shared/errors';
 import { call } from '../api';
 import { reportError, reportSuccess } from './notices';
 
 /** A lifecycle action the UI offers. */
-export type VmAction = 'start' | 'stop' | 'force-stop' | 'restart';
+export type VmAction = 'start' | 'stop' | 'force-stop' | 'restart' | 'pause' | 'resume' | 'reboot';
 
 /** Samples kept per VM for the sparklines and the Stats tab. */
 export const STATS_KEEP = 900;
@@ -34,6 +34,9 @@ const ACTION_LABEL: Record<VmAction, string> = {
   stop: 'stop',
   'force-stop': 'force stop',
   restart: 'restart',
+  pause: 'pause',
+  resume: 'resume',
+  reboot: 'reboot',
 };
 
 /** The VM store. */
@@ -80,6 +83,12 @@ export const useVms = create<VmsState>((set, get) => ({
           return a.stopVm({ name, force: true });
         case 'restart':
           return a.restartVm({ name });
+        case 'pause':
+          return a.pauseVm({ name });
+        case 'resume':
+          return a.resumeVm({ name });
+        case 'reboot':
+          return a.rebootVm({ name });
       }
     });
     const pending = { ...get().pending };
@@ -121,7 +130,7 @@ export const useVms = create<VmsState>((set, get) => ({
 
 /** True when the VM's QEMU process is alive (a stop makes sense, a start does not). */
 export function isActive(vm: VmInfo): boolean {
-  return vm.state === 'starting' || vm.state === 'running' || vm.state === 'paused' || vm.state === 'stopping';
+  return isLive(vm.state);
 }
 
 /** VM names in display order (alphabetical). */

@@ -1,4 +1,5 @@
 // The health panel: what `doctor` found on this host (QEMU, qemu-img, KVM, sandbox) and what to do.
+import { formatBytes } from '../lib/format';
 import { useEffect } from 'react';
 import { useDoctor } from '../stores/doctor';
 import { hintFor } from '../lib/error-hints';
@@ -78,6 +79,14 @@ export function HealthView() {
                   <th>{report.sandbox.supported ? <span className="status-good">✓</span> : <span className="status-warn">!</span>} Sandbox</th>
                   <td>{report.sandbox.detail}</td>
                 </tr>
+                {report.cache && (
+                  <tr>
+                    <th>Artifact cache</th>
+                    <td data-testid="health-cache">
+                      {formatBytes(report.cache.bytes)} in {report.cache.entries} entr{report.cache.entries === 1 ? 'y' : 'ies'} · <code>{report.cache.path}</code> (clear it in Settings)
+                    </td>
+                  </tr>
+                )}
               </tbody>
             </table>
           </section>

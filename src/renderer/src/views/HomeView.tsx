@@ -4,6 +4,7 @@ import { isActive, useVms } from '../stores/vms';
 import { useDemo } from '../stores/demo';
 import { useDoctor } from '../stores/doctor';
 import { hintFor } from '../lib/error-hints';
+import { DownloadsList } from './DownloadsList';
 
 /** The home page. */
 export function HomeView() {
@@ -19,6 +20,7 @@ export function HomeView() {
       <p className="lead">
         {list.length} VM{list.length === 1 ? '' : 's'}, {running} running. Pick one on the left to see its console, logs and stats.
       </p>
+      <DownloadsList />
       <HealthSummary />
     </div>
   );

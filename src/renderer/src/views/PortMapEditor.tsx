@@ -2,6 +2,7 @@
 import { Fragment, useEffect, useRef } from 'react';
 import { useTaskForm, shouldShow } from '../stores/task-form';
 import type { FormField } from '../lib/task-form';
+import { portErrorCell } from '../lib/port-cell';
 
 /** The editor; `errors` are the form's errors by field (`port:<label>` for a row). */
 export function PortMapEditor({ errors }: { errors: Partial<Record<FormField, string>> }) {
@@ -34,40 +35,75 @@ export function PortMapEditor({ errors }: { errors: Partial<Record<FormField, st
             {form.ports.map((row, i) => {
               const key: FormField = `port:${row.label.trim()}`;
               const error = shouldShow(state, key) ? errors[key] : undefined;
+              const cell = portErrorCell(error);
+              const bad = (c: 'label' | 'guest' | 'host') => Boolean(error) && (cell === c || cell === 'row');
               return (
                 <Fragment key={row.id}>
-                <tr className={error ? 'has-error' : ''} data-testid="port-row">
-                  <td>
-                    <input ref={i === form.ports.length - 1 ? lastLabel : undefined} aria-label={`Port ${i + 1} label`} placeholder="http" value={row.label} onChange={(e) => updatePort(row.id, { label: e.target.value })} data-testid="port-label" aria-invalid={Boolean(error)} />
-                  </td>
-                  <td>
-                    <input aria-label={`Port ${i + 1} guest port`} inputMode="numeric" placeholder="80" value={row.guest} onChange={(e) => updatePort(row.id, { guest: e.target.value })} data-testid="port-guest" aria-invalid={Boolean(error)} />
-                  </td>
-                  <td>
-                    <input aria-label={`Port ${i + 1} host port`} inputMode="numeric" placeholder="automatic" value={row.host} onChange={(e) => updatePort(row.id, { host: e.target.value })} data-testid="port-host" aria-invalid={Boolean(error)} />
-                  </td>
-                  <td>
-                    <button type="button" className="btn-icon" aria-label={`Remove port ${row.label || i + 1}`} onClick={() => removePort(row.id)}>
-                      ×
-                    </button>
-                  </td>
-                </tr>
-                {error && (
-                  <tr className="port-error-row">
-                    <td colSpan={4}>
-                      <span className="field-error" data-testid="error-port">
-                        {error}
-                      </span>
+                  <tr className={error ? 'has-error' : ''} data-testid="port-row">
+                    <td>
+                      <input
+                        ref={i === form.ports.length - 1 ? lastLabel : undefined}
+                        aria-label={`Port ${i + 1} label`}
+                        placeholder="http"
+                        value={row.label}
+                        onChange={(e) => updatePort(row.id, { label: e.target.value })}
+                        data-testid="port-label"
+                        aria-invalid={bad('label')}
+                      />
+                    </td>
+                    <td>
+                      <input
+                        aria-label={`Port ${i + 1} guest port`}
+                        inputMode="numeric"
+                        placeholder="80"
+                        value={row.guest}
+                        onChange={(e) => updatePort(row.id, { guest: e.target.value })}
+                        data-testid="port-guest"
+                        aria-invalid={bad('guest')}
+                      />
+                    </td>
+                    <td>
+                      <input
+                        aria-label={`Port ${i + 1} host port`}
+                        inputMode="numeric"
+                        placeholder="automatic"
+                        value={row.host}
+                        onChange={(e) => updatePort(row.id, { host: e.target.value })}
+                        data-testid="port-host"
+                        aria-invalid={bad('host')}
+                      />
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        className="btn-icon"
+                        aria-label={`Remove port ${row.label || i + 1}`}
+                        onClick={() => removePort(row.id)}
+                      >
+                        ×
+                      </button>
                     </td>
                   </tr>
-                )}
+                  {error && (
+                    <tr className="port-error-row">
+                      <td colSpan={4}>
+                        <span className="field-error" data-testid="error-port">
+                          {error}
+                        </span>
+                      </td>
+                    </tr>
+                  )}
                 </Fragment>
               );
             })}
           </tbody>
         </table>
       )}
-      {tableError && <span className="field-error" data-testid="error-ports">{tableError}</span>}
+      {tableError && (
+        <span className="field-error" data-testid="error-ports">
+          {tableError}
+        </span>
+      )}
       <button
         type="button"
         className="btn btn-small"
@@ -79,7 +115,10 @@ export function PortMapEditor({ errors }: { errors: Partial<Record<FormField, st
       >
         + Add port
       </button>
-      <p className="field-hint">Leave the host port empty to pick a free one at start. Forwards listen on the bind address from Settings.</p>
+      <p className="field-hint">
+        Leave the host port empty to pick a free one at start. Forwards listen on the bind address from
+        Settings.
+      </p>
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { reportSuccess } from '../stores/notices';
 import { Field } from '../components/Field';
 import { CopyButton } from '../components/CopyButton';
 import { PortMapEditor } from './PortMapEditor';
+import { ArtifactsEditor } from './ArtifactsEditor';
 import { HardwareSection } from './HardwareSection';
 import { ACCELERATORS, DRIVE_INTERFACES } from '../../../shared/limits';
 import { commandLine } from '../lib/args';
@@ -135,6 +136,12 @@ export function TaskFormView({ mode, name }: { mode: 'create' | 'edit'; name?: s
             <label className="check">
               <input {...check('displayVnc')} /> Display: a screen you can see and type into (Display tab; VGA and VNC on a private socket)
             </label>
+          </fieldset>
+
+          <fieldset className="card">
+            <legend>Artifacts</legend>
+            <p className="muted small">Images fetched from URLs into the VM’s folder before it starts, verified by their checksum and cached (Nomad’s artifact block). Point the image file at the destination, such as local/disk.qcow2.</p>
+            <ArtifactsEditor errors={errors} />
           </fieldset>
 
           <fieldset className="card">

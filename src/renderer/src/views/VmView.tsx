@@ -14,6 +14,8 @@ import { SnapshotsTab } from './vm/SnapshotsTab';
 import { currentUptimeMs, formatUptime } from '../lib/format';
 import { useNow } from '../components/hooks';
 import { call } from '../api';
+import { useDownloads } from '../stores/downloads';
+import { DownloadProgress } from '../components/DownloadProgress';
 
 const TAB_LABEL: Record<VmTab, string> = { overview: 'Overview', console: 'Console', logs: 'Logs', stats: 'Stats', events: 'Events', display: 'Display', snapshots: 'Snapshots' };
 
@@ -27,6 +29,7 @@ export function VmView({ name }: { name: string }) {
   const headingRef = useRef<HTMLHeadingElement | null>(null);
   const now = useNow();
   const live = vm ? isActive(vm) : false;
+  const download = useDownloads((s) => s.byName[name]);
 
   // Arriving here (after Save) or a Start/Stop button swapped for another: focus would fall to <body>;
   // keep it on the page, at its heading, so Tab moves on to the actions.
@@ -65,6 +68,7 @@ export function VmView({ name }: { name: string }) {
         </div>
         <VmActions name={name} />
       </header>
+      {download && download.status !== 'done' && <DownloadProgress d={download} />}
       <div className="tabs" role="tablist" aria-label="VM views" onKeyDown={onTabKey}>
         {VM_TABS.map((t, i) => (
           <button
@@ -99,7 +103,7 @@ export function VmView({ name }: { name: string }) {
   );
 }
 
-/** Start, stop (graceful), force stop, restart, edit, duplicate, Nomad (export / submit), delete. */
+/** Start, stop (graceful), force stop, pause/resume, reboot (in place), restart (new QEMU), edit, duplicate, Nomad (export / submit), delete. */
 function VmActions({ name }: { name: string }) {
   const vm = useVms((s) => s.vms[name])!;
   const pending = useVms((s) => s.pending[name]);
@@ -123,7 +127,19 @@ function VmActions({ name }: { name: string }) {
           <button type="button" className="btn btn-danger-outline" disabled={pending === 'force-stop'} onClick={() => openDialog({ kind: 'force-stop', name })} data-testid="action-force-stop" title="Kill QEMU now (asks first)">
             {pending === 'force-stop' ? <Spinner label="Killing…" /> : 'Force stop'}
           </button>
-          <button type="button" className="btn" disabled={busy} onClick={() => void run(name, 'restart')} data-testid="action-restart">
+          {vm.state === 'paused' ? (
+            <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void run(name, 'resume')} data-testid="action-resume" title="Let the paused guest run again (QMP cont)">
+              {pending === 'resume' ? <Spinner label="Resuming…" /> : 'Resume'}
+            </button>
+          ) : (
+            <button type="button" className="btn" disabled={busy || vm.state !== 'running'} onClick={() => void run(name, 'pause')} data-testid="action-pause" title="Freeze the guest's CPUs; QEMU, its memory and its ports stay (QMP stop)">
+              {pending === 'pause' ? <Spinner label="Pausing…" /> : 'Pause'}
+            </button>
+          )}
+          <button type="button" className="btn" disabled={busy || (vm.state !== 'running' && vm.state !== 'paused')} onClick={() => void run(name, 'reboot')} data-testid="action-reboot" title="Reset the guest like a reset button, in the same QEMU process (QMP system_reset)">
+            {pending === 'reboot' ? <Spinner label="Rebooting…" /> : 'Reboot'}
+          </button>
+          <button type="button" className="btn" disabled={busy} onClick={() => void run(name, 'restart')} data-testid="action-restart" title="Stop QEMU and start it again with the task as saved now">
             {pending === 'restart' ? <Spinner label="Restarting…" /> : 'Restart'}
           </button>
         </>

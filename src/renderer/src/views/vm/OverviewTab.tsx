@@ -12,6 +12,11 @@ import { hardwareRows } from '../../lib/hardware-form';
 import { hintFor } from '../../lib/error-hints';
 import { CopyButton } from '../../components/CopyButton';
 import { reportError } from '../../stores/notices';
+import { useVmEvents } from '../../stores/vm-events';
+import { runWarnings } from '../../lib/run-warnings';
+import type { VmEvent } from '../../../../shared/vm';
+
+const NO_EVENTS: VmEvent[] = [];
 
 type Interfaces = InvokeResult<'agentInterfaces'>;
 
@@ -21,6 +26,8 @@ export function OverviewTab({ vm }: { vm: VmInfo }) {
   const [taskError, setTaskError] = useState<ErrorData | undefined>();
   const [preview, setPreview] = useState<{ binary: string; argv: string[]; ports: PortForward[]; warnings: string[] } | undefined>();
   const [invalid, setInvalid] = useState<ErrorData | undefined>();
+  const events = useVmEvents((s) => s.events[vm.name] ?? NO_EVENTS);
+  const warnings = runWarnings(vm, events);
 
   useEffect(() => {
     let live = true;
@@ -48,7 +55,8 @@ export function OverviewTab({ vm }: { vm: VmInfo }) {
   const binary = vm.binary ?? preview?.binary;
   const argv = vm.argv ?? preview?.argv;
   const cmd = binary && argv ? commandLine(binary, argv) : undefined;
-  const running = vm.state === 'running';
+  // Paused is QEMU up with its forwards, only the CPUs frozen: what it shows is as current as for running.
+  const running = vm.state === 'running' || vm.state === 'paused';
   // Running: the forwards as QEMU has them (automatic ports resolved). Otherwise: what the task asks for, or
   // (no valid task) the last run's, marked as such.
   const ports = running || !preview ? vm.ports : preview.ports;
@@ -56,6 +64,12 @@ export function OverviewTab({ vm }: { vm: VmInfo }) {
 
   return (
     <div className="overview" data-testid="overview">
+      {warnings.map((w) => (
+        // The badge says running, but the guest never started: say so where the user looks first.
+        <div key={w.type} className="inline-error" role="alert" data-testid={`run-warning-${w.type}`}>
+          <strong>The guest did not boot</strong> ({formatDateTime(w.at)}): {w.message}
+        </div>
+      ))}
       {vm.logDisk && (
         // The log disk is full: the VM runs on, but its console log has a gap and its state waits in memory.
         <div className="inline-error" role="alert" data-testid="log-disk-full">
