@@ -123,11 +123,13 @@ async function remoteBlob(a: Artifact, src: Extract<ParsedSource, { kind: 'http'
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       onProgress: (done, total) => report('download', done, total),
       freeBytes: () => (ctx.freeBytes ?? statfsFree)(dirname(part)),
+      ...(digest ? { hashAlgorithm: digest.algorithm } : {}),
     });
     if (r.status === 'not-modified') return { blob: cached!.path, cacheId: id, origin: 'cached', downloaded: 0, resumedFrom: 0 };
     if (digest) {
       try {
-        await verify(part, digest, src.url, report);
+        if (r.hex !== undefined) compareDigest(r.hex, digest, src.url);
+        else await verify(part, digest, src.url, report);
       } catch (err) {
         removePart(part);
         throw err;
@@ -166,7 +168,10 @@ async function wantedDigest(checksum: string, fileName: string, a: Artifact, ctx
 
 async function verify(file: string, digest: Digest, source: string, report: Report): Promise<void> {
   const size = statSync(file).size;
-  const got = await hashFile(file, digest.algorithm, (n) => report('verify', n, size));
+  compareDigest(await hashFile(file, digest.algorithm, (n) => report('verify', n, size)), digest, source);
+}
+
+function compareDigest(got: string, digest: Digest, source: string): void {
   if (got !== digest.hex) {
     throw new VmdeskError('CHECKSUM_MISMATCH', `checksum mismatch for ${source}: expected ${digest.algorithm}:${digest.hex}, got ${digest.algorithm}:${got}; the download was deleted and nothing was placed`);
   }

@@ -3,7 +3,8 @@
 // conditionally (If-None-Match / If-Modified-Since) when a cached copy exists, refuses bodies larger than the
 // limit before and while reading them, and keeps what it received when the connection drops, so the next
 // attempt continues from there.
-import { createWriteStream, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { VmdeskError } from '../../shared/errors';
@@ -32,12 +33,14 @@ export interface HttpGetOptions {
   onProgress?: (done: number, total: number | undefined) => void;
   /** Free bytes where the part file lives (a function so tests can give a number). */
   freeBytes?: () => number | undefined;
+  /** Hash the body as it arrives (with a resumed prefix), so a checksum needs no second read. */
+  hashAlgorithm?: string;
 }
 
 /** What a download did. */
 export type HttpGetResult =
   | { status: 'not-modified' }
-  | { status: 'downloaded'; bytes: number; resumedFrom: number; validator: Validator; finalUrl: string };
+  | { status: 'downloaded'; bytes: number; resumedFrom: number; validator: Validator; finalUrl: string; hex?: string };
 
 interface PartMeta {
   url: string;
@@ -51,7 +54,15 @@ export async function httpGet(o: HttpGetOptions): Promise<HttpGetResult> {
   const meta = readPartMeta(o.partFile);
   let have = meta && meta.url === o.url && existsSync(o.partFile) ? statSync(o.partFile).size : 0;
   if (have === 0) rmSync(o.partFile, { force: true });
+  // The hash of a resumed prefix, made before the request (a response must not wait unread while we hash).
+  let prefix: Hash | undefined;
+  let prefixBytes = 0;
   for (let hop = 0; ; hop++) {
+    if (o.hashAlgorithm && have > 0 && prefixBytes !== have) {
+      prefix = createHash(o.hashAlgorithm);
+      await hashPrefix(o.partFile, have, prefix);
+      prefixBytes = have;
+    }
     const req: Record<string, string> = { 'user-agent': 'vmdesk', 'accept-encoding': 'identity', ...headers };
     if (have > 0) {
       req.range = `bytes=${have}-`;
@@ -118,8 +129,9 @@ export async function httpGet(o: HttpGetOptions): Promise<HttpGetResult> {
       ...(res.headers['last-modified'] ? { lastModified: String(res.headers['last-modified']) } : {}),
     };
     writeFileSync(`${o.partFile}.json`, JSON.stringify({ url: o.url, validator } satisfies PartMeta));
-    const bytes = await receive(res, o, start, total, url.href);
-    return { status: 'downloaded', bytes, resumedFrom: start, validator, finalUrl: url.href };
+    const hash = o.hashAlgorithm ? (start > 0 && prefix ? prefix.copy() : createHash(o.hashAlgorithm)) : undefined;
+    const bytes = await receive(res, o, start, total, url.href, hash);
+    return { status: 'downloaded', bytes, resumedFrom: start, validator, finalUrl: url.href, ...(hash ? { hex: hash.digest('hex') } : {}) };
   }
 }
 
@@ -129,7 +141,11 @@ export function removePart(partFile: string): void {
   rmSync(`${partFile}.json`, { force: true });
 }
 
-function receive(res: http.IncomingMessage, o: HttpGetOptions, start: number, total: number | undefined, href: string): Promise<number> {
+async function hashPrefix(file: string, bytes: number, hash: Hash): Promise<void> {
+  for await (const chunk of createReadStream(file, { start: 0, end: bytes - 1, highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+}
+
+function receive(res: http.IncomingMessage, o: HttpGetOptions, start: number, total: number | undefined, href: string, hash?: Hash): Promise<number> {
   return new Promise((resolve, reject) => {
     const out = createWriteStream(o.partFile, { flags: start > 0 ? 'a' : 'w' });
     let done = start;
@@ -151,6 +167,7 @@ function receive(res: http.IncomingMessage, o: HttpGetOptions, start: number, to
         finish(fail(`GET ${href}: more than ${formatBytes(o.maxBytes)} (artifact_max_bytes in the driver config); download stopped`));
         return;
       }
+      hash?.update(chunk);
       if (!out.write(chunk)) {
         res.pause();
         out.once('drain', () => res.resume());
