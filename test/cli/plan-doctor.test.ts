@@ -118,7 +118,7 @@ describe('vmdesk doctor', () => {
     const d = JSON.parse(r.stdout);
     expect(d.ok).toBe(true);
     expect(d.emulators).toContainEqual({ name: 'x86_64', path: expect.stringMatching(/qemu-system-x86_64$/), version: expect.stringMatching(/^\d+\.\d+/) });
-    expect(Object.keys(d).sort()).toEqual(['accelerators', 'emulators', 'firmware', 'hints', 'kvm', 'ok', 'platform', 'qemuImg', 'sandbox', 'swtpm']);
+    expect(Object.keys(d).sort()).toEqual(['accelerators', 'cache', 'emulators', 'firmware', 'hints', 'kvm', 'ok', 'platform', 'qemuImg', 'sandbox', 'swtpm']);
     expect(d.accelerators).toContain('tcg');
     // Debian's ovmf and swtpm are installed here (.ci/run): both UEFI variants and swtpm are found.
     expect(d.firmware.uefi).toMatch(/\.json$/);
@@ -127,6 +127,8 @@ describe('vmdesk doctor', () => {
     expect(d.qemuImg.version).toMatch(/^\d+\.\d+/);
     expect(typeof d.kvm.usable).toBe('boolean');
     expect(d.sandbox.supported).toBe(true);
+    // The artifact cache: where it is and how much it holds (an empty home holds nothing).
+    expect(d.cache).toMatchObject({ path: expect.stringMatching(/cache$/), bytes: expect.any(Number), entries: expect.any(Number) });
   });
 
   it('without QEMU on PATH: not ok, exit 1, with an install hint', async () => {
