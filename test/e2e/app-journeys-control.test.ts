@@ -85,6 +85,9 @@ describe('journey: pause, resume, reboot', () => {
         ok: true,
         value: { state: 'paused', pid },
       });
+      // A paused VM is still up: the header and the list row say for how long, not "never started".
+      expect(await h.page.locator('.vm-head .vm-title .muted').textContent()).toMatch(/^up \d/);
+      expect(await vmItem('ctl').textContent()).not.toMatch(/never started/);
       await h.screenshot('journey-paused');
     });
     await step(h, 'Resume: running again', async () => {

@@ -63,7 +63,7 @@ export function VmView({ name }: { name: string }) {
             {vm.name}
           </h1>
           <StateBadge state={vm.state} />
-          {vm.state === 'running' && <span className="muted">up {formatUptime(currentUptimeMs(vm.startedAt, vm.uptimeMs, now))}</span>}
+          {(vm.state === 'running' || vm.state === 'paused') && <span className="muted">up {formatUptime(currentUptimeMs(vm.startedAt, vm.uptimeMs, now))}</span>}
           {vm.disposable && <span className="tag">disposable</span>}
         </div>
         <VmActions name={name} />
