@@ -47,4 +47,16 @@ describe('notices', () => {
     expect(kinds()).toEqual([]);
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('shows the same notice once: a second one replaces the first, with a fresh lifetime', () => {
+    useNotices.getState().push({ kind: 'success', title: 'Settings saved' });
+    vi.advanceTimersByTime(NOTICE_LIFETIME_MS.success - 1);
+    useNotices.getState().push({ kind: 'success', title: 'Settings saved' });
+    useNotices.getState().push({ kind: 'error', title: 'Settings saved', message: 'but differently' });
+    expect(kinds()).toEqual(['success', 'error']);
+    vi.advanceTimersByTime(NOTICE_LIFETIME_MS.success - 1);
+    expect(kinds()).toEqual(['success', 'error']);
+    vi.advanceTimersByTime(1);
+    expect(kinds()).toEqual(['error']);
+  });
 });

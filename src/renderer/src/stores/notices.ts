@@ -33,7 +33,10 @@ export const useNotices = create<NoticeState>((set, get) => ({
   notices: [],
   push(notice) {
     const id = nextId++;
-    set({ notices: [...get().notices.slice(-4), { ...notice, id }] });
+    // The same notice again (a second Save, a retried start) replaces the one shown: one toast, fresh lifetime.
+    const same = (n: Notice) => n.kind === notice.kind && n.title === notice.title && n.message === notice.message;
+    for (const old of get().notices.filter(same)) get().hold(old.id);
+    set({ notices: [...get().notices.filter((n) => !same(n)).slice(-4), { ...notice, id }] });
     get().release(id);
   },
   dismiss(id) {
