@@ -61,7 +61,7 @@ describe('checks in a task file', () => {
     const r = parseTask(file);
     if (!r.ok) throw new Error(r.message);
     expect(r.task.checks).toEqual(good);
-    expect(taskToFile(r.task).checks).toEqual(good);
+    expect((taskToFile(r.task) as { checks?: unknown }).checks).toEqual(good);
   });
 
   it('are reported with their JSON path when wrong', () => {
