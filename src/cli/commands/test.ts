@@ -92,7 +92,7 @@ export const testCommand: Command = {
         runs.push(run);
       }
       const report = buildReport(
-        { task: task.name, taskFile, startedAt, durationMs: performance.now() - started, repeat, resultsDir },
+        { task: task.name, taskFile, startedAt, durationMs: Math.round(performance.now() - started), repeat, resultsDir },
         checks,
         runs,
       );

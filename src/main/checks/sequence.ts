@@ -38,9 +38,9 @@ export async function runCheck(spec: CheckSpec, ctx: CheckContext, runners = CHE
   try {
     const o = await Promise.race([runners[kind](spec, ctx, deadline), cutOff]);
     const message = ctx.signal.aborted && !o.passed ? 'interrupted (SIGINT)' : o.message;
-    return { name: spec.name, kind, status: o.passed ? 'passed' : 'failed', durationMs: performance.now() - started, message, evidence: o.evidence };
+    return { name: spec.name, kind, status: o.passed ? 'passed' : 'failed', durationMs: Math.round(performance.now() - started), message, evidence: o.evidence };
   } catch (err) {
-    return { name: spec.name, kind, status: 'failed', durationMs: performance.now() - started, message: (err as Error).message, evidence: {} };
+    return { name: spec.name, kind, status: 'failed', durationMs: Math.round(performance.now() - started), message: (err as Error).message, evidence: {} };
   } finally {
     clearTimeout(timer);
   }

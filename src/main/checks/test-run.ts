@@ -87,7 +87,7 @@ export async function runTestOnce(o: TestRunOptions): Promise<TestRun> {
     vm,
     status: failed ? 'failed' : 'passed',
     startedAt,
-    durationMs: performance.now() - started,
+    durationMs: Math.round(performance.now() - started),
     checks,
     ...(stoppedBy ? { stoppedBy } : {}),
     ...(consoleTail ? { consoleTail } : {}),
