@@ -164,3 +164,15 @@ describe('the sequencer', () => {
     expect(r[0]!.message).toMatch(/^ssh checks need a cloud_init task; /);
   });
 });
+
+describe('screen settled', () => {
+  it('counts changed pixels; a blinking cursor is below the threshold, a new line of text is not', async () => {
+    const { changedShare, SETTLED_MAX_CHANGED } = await import('../../src/main/checks/screen-diff');
+    const img = (w: number, h: number, paint: (i: number) => number) => ({ width: w, height: h, data: Uint8Array.from({ length: w * h * 4 }, (_, i) => paint(Math.floor(i / 4))) });
+    const base = img(720, 400, () => 0);
+    expect(changedShare(base, img(720, 400, () => 0))).toBe(0);
+    expect(changedShare(base, img(720, 400, (p) => (p < 18 ? 255 : 0)))).toBeLessThanOrEqual(SETTLED_MAX_CHANGED);
+    expect(changedShare(base, img(720, 400, (p) => (p < 720 * 16 ? 255 : 0)))).toBeGreaterThan(SETTLED_MAX_CHANGED);
+    expect(changedShare(base, img(640, 480, () => 0))).toBe(1);
+  });
+});

@@ -1,11 +1,13 @@
 // `screen`: a screenshot of the VM's display into the results dir (src/main/display/screenshot.ts); with
-// `settled`, screenshots are taken `settled` apart until two in a row are equal (the screen stopped changing).
+// `settled`, screenshots are taken `settled` apart until two in a row are equal (the screen stopped changing;
+// a blinking text cursor does not count as a change: screen-diff.ts).
 import { readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDuration } from '../../shared/duration';
 import { screenshotVm } from '../display/screenshot';
 import type { CheckRunner } from './context';
 import { pause, throwIfAborted } from './context';
+import { pngChangedShare, SETTLED_MAX_CHANGED } from './screen-diff';
 
 /** A file-name-safe form of a check name. Pure. */
 export function fileSlug(name: string): string {
@@ -26,9 +28,11 @@ export const screenCheck: CheckRunner = async (spec, ctx, deadline) => {
       await pause(settled, ctx.signal);
       await screenshotVm(ctx.sup, ctx.vm.name, next);
       shots++;
-      const same = readFileSync(next).equals(readFileSync(path));
+      const changed = pngChangedShare(readFileSync(path), readFileSync(next));
       renameSync(next, path);
-      if (same) return { passed: true, message: `the screen stayed the same for ${spec.screen!.settled} (${shots} screenshots)`, evidence: { path, shots } };
+      if (changed <= SETTLED_MAX_CHANGED) {
+        return { passed: true, message: `the screen stayed the same for ${spec.screen!.settled} (${shots} screenshots)`, evidence: { path, shots, changedShare: changed } };
+      }
     }
   } finally {
     rmSync(next, { force: true });
