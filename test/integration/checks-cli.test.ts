@@ -1,6 +1,7 @@
 // `vmdesk test` with the real test guest under TCG (issue #16): a passing spec (console, port, http, agent,
 // shutdown) with report.json validated and junit.xml parsed; a wrong console regex failing with the console's
-// last lines and the VM gone; SIGINT stopping the VM; bad input exiting 2 without starting anything.
+// last lines and the VM gone; SIGINT stopping the VM; a kill -9 cleaned up by the next command; bad input
+// exiting 2 without starting anything.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -94,7 +95,7 @@ describe('vmdesk test', () => {
   it('fails on a console regex that never matches: exit 1, the rest skipped, the last console lines reported, the VM gone', async () => {
     const task = writeGuestTask(t, 'bad', guestDisk, { kill_timeout: '5s' });
     const checks = [
-      { name: 'wrong banner', console: 'THIS-NEVER-APPEARS', timeout: '45s' },
+      { name: 'wrong banner', console: 'THIS-NEVER-APPEARS', timeout: '30s' },
       { name: 'agent runs', agent: { command: ['/bin/true'] } },
     ];
     const r = await vmdesk(['test', task, '--spec', spec('bad', checks), '--json'], t.env, 300_000);
@@ -133,6 +134,32 @@ describe('vmdesk test', () => {
       await waitFor('vmdesk test to exit', () => code !== undefined, 180_000, 200);
       expect(code, err).toBe(1);
       expect(err).toMatch(/✗ waits: interrupted/);
+      await noVms();
+    } finally {
+      p.kill('SIGKILL');
+    }
+  });
+
+  it('after a kill -9 of vmdesk test, the next vmdesk command stops its VM and marks the results interrupted', async () => {
+    const task = writeGuestTask(t, 'killed', guestDisk, { kill_timeout: '3s' });
+    const results = join(t.home, 'results-killed');
+    const p = spawn(process.execPath, [bin, 'test', task, '--results', results, '--spec', spec('killed', [{ name: 'waits', console: 'NEVER-PRINTED', timeout: '10m' }])], {
+      env: t.env,
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    try {
+      await waitFor('the test VM to run', async () => {
+        const vms = json<{ vms: Array<{ state: string }> }>(await vmdesk(['ls', '--json'], t.env)).vms;
+        return vms.some((v) => v.state === 'running');
+      }, 240_000, 500);
+      p.kill('SIGKILL');
+      await waitFor('vmdesk test to be gone', () => p.exitCode !== null || p.signalCode !== null, 30_000, 100);
+      expect(pidsMentioning(t.runtimeDir).length).toBeGreaterThan(0); // its QEMU outlived it...
+      const ls = await vmdesk(['ls', '--json'], t.env); // ...until the next command
+      expect(ls.stderr).toMatch(/stopped and removed killed-test-[0-9a-f]{6}, left running by an interrupted vmdesk test/);
+      expect(json<{ vms: unknown[] }>(ls).vms).toEqual([]);
+      expect(readFileSync(join(results, 'INTERRUPTED'), 'utf8')).toMatch(/ended without finishing this run/);
+      expect(existsSync(join(results, 'console.log'))).toBe(true);
       await noVms();
     } finally {
       p.kill('SIGKILL');

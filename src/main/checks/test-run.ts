@@ -15,6 +15,7 @@ import { vmDir, vmLogFile } from '../store/paths';
 import { ConsoleWatch } from './console-watch';
 import type { SshRunner } from './context';
 import { runChecks } from './sequence';
+import { clearTestVm, recordTestVm } from './orphans';
 
 /** Lines of console kept in the report of a failed run. */
 export const CONSOLE_TAIL_LINES = 50;
@@ -50,6 +51,8 @@ export async function runTestOnce(o: TestRunOptions): Promise<TestRun> {
   const vm = testVmName(o.task.name, randomBytes(3).toString('hex'));
   mkdirSync(o.dir, { recursive: true });
   o.onVm?.(vm);
+  // If this process is killed, the next vmdesk command finds this record and stops the VM (orphans.ts).
+  recordTestVm(o.home, vm, o.dir);
   const watch = new ConsoleWatch();
   let unsubscribe: (() => void) | undefined;
   let checks: CheckResult[] = [];
@@ -81,6 +84,7 @@ export async function runTestOnce(o: TestRunOptions): Promise<TestRun> {
     unsubscribe?.();
     if (startedVm) copyVmLogs(o.home, vm, o.dir);
     if (startedVm && stoppedBy !== 'kept') await o.sup.destroy(vm, { force: true, removeLogs: true }).catch(() => {});
+    clearTestVm(o.home, vm);
   }
   return {
     run: o.run,
