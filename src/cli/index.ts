@@ -2,6 +2,7 @@
 import { commands } from './commands/index';
 import { UsageError, type CliIo, type Command } from './command';
 import { defaultErr } from './fetch-artifacts';
+import { cleanUpInterruptedTests } from './interrupted-tests';
 
 const defaultIo: CliIo = {
   out: (text) => process.stdout.write(text),
@@ -31,6 +32,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     io.err(`vmdesk: unknown command "${name}". Run \`vmdesk help\` for the list.\n`);
     return 2;
   }
+  await cleanUpInterruptedTests(io);
   try {
     return await command.run(rest, io);
   } catch (err) {

@@ -16,6 +16,7 @@ import { coercedBoolean, coercedInt, parseWith, strictObject } from './schema-he
 import { formatDuration, parseDuration } from './duration';
 import { artifactSchema, artifactToFile, normaliseArtifact, type Artifact } from './artifact';
 import { hardwareConfigShape, normaliseHardware, type HardwareConfig } from './hardware';
+import { checksSchema, type CheckSpec } from './checks';
 
 /** One of Nomad's drive interfaces. */
 export type DriveInterface = (typeof DRIVE_INTERFACES)[number];
@@ -121,6 +122,8 @@ export const taskFileSchema = strictObject({
   display: z.enum(DISPLAY_TYPES, { error: `display must be ${DISPLAY_TYPES.map((d) => `"${d}"`).join(' or ')}` }).optional(),
   /** Nomad's artifact blocks: images fetched into the task directory before start (src/shared/artifact.ts). */
   artifacts: z.array(artifactSchema).max(32, { error: 'at most 32 artifacts' }).optional(),
+  /** vmdesk's own: what `vmdesk test` verifies (src/shared/checks.ts). */
+  checks: checksSchema.optional(),
 });
 
 /** The task file as written, after schema parsing (coercions applied, defaults not yet). */
@@ -149,6 +152,8 @@ export interface Task {
   display: DisplayType;
   /** Fetched before start, in order; [] when none. */
   artifacts: Artifact[];
+  /** `vmdesk test`'s checks, as written; absent when the task has none. */
+  checks?: CheckSpec[];
 }
 
 /** Result of parsing a task: the task or the first error, with its field path. */
@@ -166,7 +171,7 @@ export function normaliseEmulator(emulator: string | undefined): string {
  */
 export function parseTask(input: unknown): TaskParseResult {
   const parsed = parseWith(taskFileSchema, input);
-  if (!parsed.ok) return parsed;
+  if (!parsed.ok) return checksPathStyle(parsed);
   const t = parsed.value;
   const c = t.config;
   const fail = (field: string, message: string): TaskParseResult => ({ ok: false, field, message });
@@ -241,8 +246,16 @@ export function parseTask(input: unknown): TaskParseResult {
       disposable: t.disposable ?? false,
       display: t.display ?? 'none',
       artifacts: (t.artifacts ?? []).map(normaliseArtifact),
+      ...(t.checks ? { checks: t.checks } : {}),
     },
   };
+}
+
+/** Errors inside `checks` name their place as `checks[2].http.status`, as `vmdesk test --spec` does. */
+function checksPathStyle(r: { ok: false; field: string; message: string }): TaskParseResult {
+  if (!r.field.startsWith('checks.')) return r;
+  const field = r.field.replace(/\.(\d+)(?=\.|$)/g, '[$1]');
+  return { ok: false, field: r.field, message: r.message.startsWith(r.field) ? field + r.message.slice(r.field.length) : r.message };
 }
 
 /** The task file (JSON form) that parses back to `task`: used to save VMs made in the app and by export/import. */
@@ -262,5 +275,6 @@ export function taskToFile(task: Task): TaskFile {
     disposable: task.disposable,
     ...(task.display !== 'none' ? { display: task.display } : {}),
     ...(task.artifacts.length ? { artifacts: task.artifacts.map(artifactToFile) } : {}),
+    ...(task.checks ? { checks: structuredClone(task.checks) } : {}),
   };
 }

@@ -20,6 +20,7 @@ import { snapshotCommand } from './snapshot';
 import { fetchCommand } from './fetch';
 import { pullCommand } from './pull';
 import { cacheCommand } from './cache';
+import { testCommand } from './test';
 
 /** The registered commands. */
 export const commands: Command[] = [
@@ -30,6 +31,7 @@ export const commands: Command[] = [
   nomadCommand,
   runCommand,
   startCommand,
+  testCommand,
   lsCommand,
   inspectCommand,
   logsCommand,

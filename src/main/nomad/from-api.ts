@@ -64,6 +64,15 @@ function reportLists(out: Leftover[], o: Obj, keys: string[], prefix: string): v
           const check: Leftover = { kind: 'check', where: { path: `${path}.Checks[${k}]` } };
           if (str(c.Name)) check.name = str(c.Name)!;
           if (str(c.Type)) check.detail = str(c.Type)!;
+          check.check = {
+            ...(str(c.Type) ? { type: str(c.Type)! } : {}),
+            ...(str(c.Name) ? { name: str(c.Name)! } : {}),
+            ...(str(c.PortLabel) || str(item.PortLabel) ? { port: (str(c.PortLabel) || str(item.PortLabel))! } : {}),
+            ...(str(c.Path) ? { path: str(c.Path)! } : {}),
+            ...(str(c.Method) ? { method: str(c.Method)! } : {}),
+            ...(str(c.Command) ? { command: str(c.Command)! } : {}),
+            ...(strings(c.Args).length ? { args: strings(c.Args) } : {}),
+          };
           out.push(check);
         });
       }

@@ -1,7 +1,7 @@
 // hcl2json's output for a Nomad job file -> the normalised job model, with the line of every block and
 // key taken from the line index (locate.ts). Pure.
 import { parseDuration } from '../../shared/duration';
-import type { Leftover, NomadArtifact, NomadGroup, NomadJob, NomadNetwork, NomadPort, NomadTask, Where } from './job-model';
+import type { Leftover, NomadArtifact, NomadServiceCheck, NomadGroup, NomadJob, NomadNetwork, NomadPort, NomadTask, Where } from './job-model';
 import type { LineIndex } from './locate';
 
 type Body = Record<string, unknown>;
@@ -197,6 +197,16 @@ function describe(kind: string, body: Body): { name?: string; detail?: string } 
   }
 }
 
+// A service check's fields (map-checks.ts turns http/tcp/script checks into vmdesk test checks).
+function serviceCheck(c: Body, service: Body): NomadServiceCheck {
+  const out: NomadServiceCheck = {};
+  for (const k of ['type', 'name', 'path', 'method', 'command'] as const) if (str(c[k]) !== undefined) out[k] = str(c[k])!;
+  const port = str(c.port) ?? str(service.port);
+  if (port !== undefined) out.port = port;
+  if (Array.isArray(c.args)) out.args = c.args.filter((a): a is string => typeof a === 'string');
+  return out;
+}
+
 // Block types whose occurrences are reported one by one; everything else is reported as a key.
 const REPORTED_BLOCKS = new Set(['template', 'service', 'constraint', 'affinity', 'spread', 'volume', 'volume_mount', 'env', 'vault', 'restart', 'update', 'migrate', 'reschedule', 'scaling', 'lifecycle', 'logs', 'identity', 'consul', 'csi_plugin', 'dispatch_payload', 'ephemeral_disk', 'periodic', 'parameterized', 'multiregion', 'disconnect', 'secret', 'schedule', 'action', 'meta']);
 
@@ -206,7 +216,7 @@ function pushLeftovers(out: Leftover[], key: string, value: unknown, prefix: str
       const path = `${prefix}${key}[${i}]`;
       out.push({ kind: key, ...describe(key, body), where: at(path) });
       if (key === 'service') {
-        bodies(body.check).forEach((c, j) => out.push({ kind: 'check', ...describe('check', c), where: at(`${path}/check[${j}]`) }));
+        bodies(body.check).forEach((c, j) => out.push({ kind: 'check', ...describe('check', c), check: serviceCheck(c, body), where: at(`${path}/check[${j}]`) }));
       }
     });
     return;

@@ -36,6 +36,18 @@ export interface NomadArtifact {
   where: Where;
 }
 
+/** A service `check` block's fields that can become a vmdesk test check (map-checks.ts). */
+export interface NomadServiceCheck {
+  type?: string;
+  name?: string;
+  /** The check's port label, else its service's. */
+  port?: string;
+  path?: string;
+  method?: string;
+  command?: string;
+  args?: string[];
+}
+
 /** Something in the job that vmdesk does not carry over (reported, one diagnostic each). */
 export interface Leftover {
   /** template, service, check, constraint, affinity, spread, volume, env, ... or `key` for a plain key. */
@@ -44,6 +56,8 @@ export interface Leftover {
   name?: string;
   /** A short detail worth showing (a template's destination, a constraint's attribute). */
   detail?: string;
+  /** For a service's `check`: what map-checks.ts may turn into a `vmdesk test` check. */
+  check?: NomadServiceCheck;
   where: Where;
 }
 

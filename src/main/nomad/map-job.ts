@@ -10,6 +10,8 @@ import { decideDns, decidePorts } from './ports';
 import { mapArtifacts } from './map-artifacts';
 import { stripVmdeskArgs } from './vmdesk-net-args';
 import { importHardware } from './hardware-nomad';
+import type { CheckSpec } from '../../shared/checks';
+import { mapServiceCheck, uniqueCheckName } from './map-checks';
 
 /** Nomad's qemu task options (the keys a task file's `config` accepts). */
 export const QEMU_CONFIG_KEYS = [
@@ -105,7 +107,8 @@ export function mapJob(job: NomadJob, opts: MapOptions): MappedJob {
       });
     }
     if (qemuTasks.length === 0) continue;
-    for (const l of group.leftovers) result.diagnostics.push(leftoverDiagnostic(l));
+    // A group's service checks go to its only qemu task (mapTask); with several they are reported here.
+    for (const l of group.leftovers) if (!(qemuTasks.length === 1 && isMappableCheck(l))) result.diagnostics.push(leftoverDiagnostic(l));
     if (group.count !== undefined && group.count > 1) {
       result.diagnostics.push({
         severity: 'info',
@@ -133,6 +136,11 @@ export function mapJob(job: NomadJob, opts: MapOptions): MappedJob {
     });
   }
   return result;
+}
+
+/** A service check with the fields map-checks.ts reads. */
+function isMappableCheck(l: Leftover): boolean {
+  return l.kind === 'check' && l.check !== undefined;
 }
 
 function leftoverDiagnostic(l: Leftover, task?: string): Diagnostic {
@@ -355,7 +363,21 @@ function mapTask(group: NomadGroup, t: NomadTask, name: string, claims: Claims, 
     else diag('info', 'unsupported', `meta "${k}" is not carried over`, t.where);
   }
 
-  for (const l of t.leftovers) diagnostics.push(leftoverDiagnostic(l, task));
+  // Service checks (the task's services, and the group's when this is its only qemu task) become `vmdesk test`
+  // checks (map-checks.ts); the rest of each service is reported.
+  const checks: CheckSpec[] = [];
+  const takenChecks = new Set<string>();
+  for (const l of [...t.leftovers, ...(claims.sole ? group.leftovers : [])]) {
+    if (!isMappableCheck(l)) continue;
+    const r = mapServiceCheck(l.check!, uniqueCheckName(l.check!.name, 'service check', takenChecks), Object.keys(ports.portMap));
+    if (r.ok) {
+      checks.push(r.check);
+      diag('info', 'check', `check "${r.check.name}" (${l.check!.type}) is carried over as a vmdesk test check (run: vmdesk test ${name})`, l.where);
+    } else {
+      diag('warning', 'check', `check${l.name ? ` "${l.name}"` : ''}${l.detail ? ` (${l.detail})` : ''}: not carried over: ${r.reason}`, l.where);
+    }
+  }
+  for (const l of t.leftovers) if (!isMappableCheck(l)) diagnostics.push(leftoverDiagnostic(l, task));
 
   const taskFile: Record<string, unknown> = { name, config };
   if (Object.keys(resources).length > 0) taskFile.resources = resources;
@@ -370,6 +392,7 @@ function mapTask(group: NomadGroup, t: NomadTask, name: string, claims: Claims, 
   if (disposable !== undefined) taskFile.disposable = disposable;
   if (display !== undefined) taskFile.display = display; // validated with the rest by parseTask
   if (mapped.artifacts.length > 0) taskFile.artifacts = mapped.artifacts;
+  if (checks.length > 0) taskFile.checks = checks;
   return { name, group: group.name, nomadTask: t.name, taskFile, artifactDestinations, fieldWhere, diagnostics };
 }
 

@@ -44,6 +44,8 @@ export interface TaskForm extends HardwareForm {
   disposable: boolean;
   /** `display: "vnc"`: a screen (VGA + VNC on a private socket) for the Display tab. */
   displayVnc: boolean;
+  /** `vmdesk test`'s checks, kept as loaded (the form does not edit them, and saving must not drop them). */
+  checks?: unknown[];
 }
 
 /**
@@ -76,6 +78,7 @@ export interface TaskFileJson {
     options?: { checksum?: string; archive?: boolean | string };
     headers?: Record<string, string>;
   }>;
+  checks?: unknown[];
 }
 
 /** A form field an error can be shown next to; `port:<label>` is a port map row. */
@@ -190,6 +193,7 @@ export function formToTaskFile(form: TaskForm): TaskFileJson {
   };
   const artifacts = artifactsToFile(form.artifacts);
   if (artifacts.length) file.artifacts = artifacts;
+  if (form.checks) file.checks = structuredClone(form.checks);
   return file;
 }
 
@@ -229,6 +233,7 @@ export function taskFileToForm(file: TaskFileJson): TaskForm {
     disposable: file.disposable === true || file.disposable === 'true',
     displayVnc: file.display === 'vnc',
     ...hardwareFromConfig(c),
+    ...(Array.isArray(file.checks) ? { checks: structuredClone(file.checks) } : {}),
   };
 }
 

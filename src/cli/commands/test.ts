@@ -1,0 +1,129 @@
+// `vmdesk test TASKFILE|NAME [--spec FILE] [--repeat N] [--keep] [--json] [--junit FILE] [--results DIR]`:
+// runs the task on a fresh disposable VM, runs its checks in order (src/main/checks/), always stops the VM
+// (SIGINT included; --keep leaves a failed run's VM running), writes report.json, junit.xml and the run's
+// logs into the results directory. Exit 0: every check passed in every run; 1: one failed; 2: invalid input.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { VmdeskError } from '../../shared/errors';
+import type { TestRun } from '../../shared/test-report';
+import { resolveTask } from '../../main/nomad/resolve-task';
+import { vmdeskHome, vmsDir } from '../../main/store/paths';
+import { junitXml } from '../../main/checks/junit';
+import { buildReport, defaultResultsDir, progressLine } from '../../main/checks/report';
+import { TestInputError, testChecks } from '../../main/checks/test-inputs';
+import { runTestOnce, testVmName } from '../../main/checks/test-run';
+import { taskToFile } from '../../shared/task';
+import { openSupervisor, parseCli, reportError } from '../context';
+import { fetchWithProgress } from '../fetch-artifacts';
+import { UsageError, type CliIo, type Command } from '../command';
+
+/** The `test` command. */
+export const testCommand: Command = {
+  name: 'test',
+  summary: 'Test a VM image: start it disposable, run the task\'s checks (console, port, http, agent, ssh, screen, shutdown), stop it; JUnit and JSON reports',
+  usage:
+    'vmdesk test TASKFILE|NAME [--spec FILE] [--repeat N] [--keep] [--json] [--junit FILE] [--results DIR] [--driver-config FILE]\n' +
+    '  (checks come from the task\'s "checks" or from --spec FILE holding { "checks": [...] }; exit 0 all passed, 1 a check failed, 2 invalid input)',
+  async run(args, io) {
+    const { values, positionals } = parseCli(args, {
+      spec: { type: 'string' },
+      repeat: { type: 'string' },
+      keep: { type: 'boolean' },
+      json: { type: 'boolean' },
+      junit: { type: 'string' },
+      results: { type: 'string' },
+      'driver-config': { type: 'string' },
+    });
+    if (positionals.length !== 1) throw new UsageError('give exactly one task file or VM name');
+    const repeat = values.repeat !== undefined ? Number(values.repeat) : 1;
+    if (!Number.isInteger(repeat) || repeat < 1 || repeat > 1000) throw new UsageError('--repeat must be a whole number from 1 to 1000');
+    const json = values.json === true;
+    const home = vmdeskHome();
+    const ref = positionals[0]!;
+
+    // Inputs first: nothing starts until the task, the checks and the plan are known to be good.
+    let resolved;
+    let checks;
+    try {
+      resolved = await resolveTask(ref, { home });
+      if (resolved.taskFile === join(vmsDir(home), ref, 'vm.json')) {
+        throw new TestInputError(`the task file VM "${ref}" was started from is gone; give the task file (vmdesk test TASKFILE)`);
+      }
+      checks = await testChecks(resolved.task, values.spec);
+    } catch (err) {
+      return inputError(io, err, json);
+    }
+    const { task, taskFile } = resolved;
+    const taskDir = dirname(taskFile);
+    const resultsDir = resolve(values.results ?? defaultResultsDir(home, task.name, new Date()));
+    const sup = openSupervisor({ driverConfigFile: values['driver-config'] });
+    const controller = new AbortController();
+    const onSigint = () => {
+      if (controller.signal.aborted) return;
+      io.err('\nvmdesk test: interrupted; stopping the VM...\n');
+      controller.abort();
+    };
+    process.on('SIGINT', onSigint);
+    const started = performance.now();
+    const startedAt = new Date().toISOString();
+    const runs: TestRun[] = [];
+    try {
+      await fetchWithProgress(task.artifacts, taskDir, io, { json, driverConfigFile: values['driver-config'] });
+      // The plan under a test VM's name (its socket paths are longer than the task's own).
+      await sup.plan({ task: { ...(taskToFile(task) as Record<string, unknown>), name: testVmName(task.name, '000000') }, taskDir });
+      mkdirSync(resultsDir, { recursive: true });
+      for (let i = 1; i <= repeat && !controller.signal.aborted; i++) {
+        const prefix = repeat > 1 ? `[run ${i}/${repeat}] ` : '';
+        const run = await runTestOnce({
+          sup,
+          home,
+          task,
+          taskDir,
+          checks,
+          run: i,
+          dir: repeat > 1 ? join(resultsDir, `run-${i}`) : resultsDir,
+          keep: values.keep === true,
+          signal: controller.signal,
+          onVm: (vm) => io.err(`${prefix}vmdesk test: ${task.name} on VM ${vm}\n`),
+          onResult: (r) => io.err(progressLine(r, prefix)),
+        });
+        if (run.error) io.err(`${prefix}✗ ${run.error}\n`);
+        if (run.stoppedBy === 'kept') io.err(`${prefix}vmdesk test: --keep: ${run.vm} is still running; stop it with vmdesk stop ${run.vm} && vmdesk rm ${run.vm}\n`);
+        runs.push(run);
+      }
+      const report = buildReport(
+        { task: task.name, taskFile, startedAt, durationMs: Math.round(performance.now() - started), repeat, resultsDir },
+        checks,
+        runs,
+      );
+      writeFileSync(join(resultsDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+      const xml = junitXml(report);
+      writeFileSync(join(resultsDir, 'junit.xml'), xml);
+      if (values.junit !== undefined) writeFileSync(resolve(values.junit), xml);
+      if (repeat > 1) for (const s of report.summary) io.err(`  ${s.name}: ${s.passRate} passed, p50 ${secs(s.p50Ms)}, p90 ${secs(s.p90Ms)}\n`);
+      const passedChecks = runs.flatMap((r) => r.checks).filter((c) => c.status === 'passed').length;
+      const allChecks = runs.length * checks.length;
+      io.err(`vmdesk test: ${report.status.toUpperCase()} ${passedChecks}/${allChecks} checks in ${secs(report.durationMs)}; results in ${resultsDir}\n`);
+      if (json) io.out(`${JSON.stringify({ ok: report.status === 'passed', report })}\n`);
+      return report.status === 'passed' ? 0 : 1;
+    } catch (err) {
+      return reportError(io, 'test', err, json);
+    } finally {
+      process.off('SIGINT', onSigint);
+      await sup.close();
+    }
+  },
+};
+
+const secs = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(1)}s`);
+
+/** Reports wrong input: exit 2 (an unknown VM name or task file included). */
+function inputError(io: CliIo, err: unknown, json: boolean): number {
+  if (err instanceof TestInputError || (err instanceof VmdeskError && err.code === 'VM_NOT_FOUND')) {
+    const message = (err as Error).message;
+    if (json) io.out(`${JSON.stringify({ ok: false, error: { code: 'BAD_REQUEST', message } })}\n`);
+    else io.err(`vmdesk test: ${message}\n`);
+    return 2;
+  }
+  return reportError(io, 'test', err, json);
+}
