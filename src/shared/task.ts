@@ -16,6 +16,7 @@ import { coercedBoolean, coercedInt, parseWith, strictObject } from './schema-he
 import { formatDuration, parseDuration } from './duration';
 import { artifactSchema, artifactToFile, normaliseArtifact, type Artifact } from './artifact';
 import { hardwareConfigShape, normaliseHardware, type HardwareConfig } from './hardware';
+import { cloudInitSchema, normaliseCloudInit, type CloudInitConfig } from './cloud-init';
 
 /** One of Nomad's drive interfaces. */
 export type DriveInterface = (typeof DRIVE_INTERFACES)[number];
@@ -100,6 +101,8 @@ export const taskConfigSchema = strictObject({
   port_map: portMapSchema.optional(),
   // Beside Nomad's options: firmware, secure_boot, tpm, drives, boot (hardware.ts).
   ...hardwareConfigShape,
+  // vmdesk's own: a NoCloud seed built per run (cloud-init.ts).
+  cloud_init: cloudInitSchema.optional(),
 });
 
 /** The task file as written (JSON). */
@@ -139,6 +142,8 @@ export interface Task {
     guest_agent: boolean;
     args: string[];
     port_map: Record<string, number>;
+    /** A NoCloud seed vmdesk builds and attaches (absent: none). */
+    cloud_init?: CloudInitConfig;
   } & HardwareConfig;
   resources: { memory: number; cores: number };
   ports: Record<string, number>;
@@ -217,6 +222,8 @@ export function parseTask(input: unknown): TaskParseResult {
 
   const hardware = normaliseHardware(c);
   if (!hardware.ok) return hardware;
+  const cloudInit = c.cloud_init !== undefined ? normaliseCloudInit(c.cloud_init) : undefined;
+  if (cloudInit && !cloudInit.ok) return cloudInit;
 
   return {
     ok: true,
@@ -233,6 +240,7 @@ export function parseTask(input: unknown): TaskParseResult {
         args: c.args ?? [],
         port_map: portMap,
         ...hardware.value,
+        ...(cloudInit ? { cloud_init: cloudInit.value } : {}),
       },
       resources: { memory, cores },
       ports,
