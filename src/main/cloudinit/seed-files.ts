@@ -59,7 +59,9 @@ export function mergeUserData(userData: string | undefined, sshUser: string, key
   } else {
     return { text: userData, merged: false };
   }
-  return { text: `#cloud-config\n${doc.toString()}`, merged: true };
+  // The document keeps its leading `#cloud-config` comment; put it back only if the writer dropped it.
+  const text = doc.toString();
+  return { text: CLOUD_CONFIG.test(text) ? text : `#cloud-config\n${text}`, merged: true };
 }
 
 /** The instance-id: the VM's name and a hash of everything else in the seed, so it changes when the content does. Pure. */
