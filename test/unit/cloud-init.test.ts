@@ -153,7 +153,7 @@ describe('vmdesk ssh argv', () => {
   it('the key, the port, the VM\'s known_hosts; BatchMode and -- for a command', () => {
     expect(sshCommandFor(target, ['uname', '-a'])).toEqual([
       '-i', '/v/ssh/id_ed25519', '-o', 'IdentitiesOnly=yes', '-p', '2222',
-      '-o', 'UserKnownHostsFile=/v/ssh/known_hosts', '-o', 'StrictHostKeyChecking=accept-new', '-o', 'ConnectTimeout=30',
+      '-o', 'UserKnownHostsFile=/v/ssh/known_hosts', '-o', 'StrictHostKeyChecking=accept-new', '-o', 'ConnectTimeout=30', '-o', 'LogLevel=ERROR',
       '-o', 'BatchMode=yes', 'vmdesk@127.0.0.1', '--', 'uname', '-a',
     ]);
     const login = sshCommandFor(target);

@@ -2,7 +2,7 @@
 // seed files (seed-files.ts, pure) in <VM dir>/cloud-init/, then the ISO with genisoimage or xorriso, spawned
 // with an argv (no shell), written next to its place and renamed in, so QEMU never opens half an ISO.
 import { execFile } from 'node:child_process';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { VmdeskError } from '../../shared/errors';
@@ -44,5 +44,6 @@ export async function writeSeedIso(tool: PlannedCloudInit['tool'], output: strin
     const e = err as NodeJS.ErrnoException & { stderr?: string };
     throw new VmdeskError('START_FAILED', `cloud_init: ${tool.name} could not build the seed ISO: ${(e.stderr || e.message).trim().slice(0, 2000)}`);
   }
+  chmodSync(part, 0o600); // the seed may hold secrets the user-data carries
   renameSync(part, output);
 }

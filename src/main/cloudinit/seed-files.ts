@@ -25,6 +25,8 @@ export interface SeedFiles {
 }
 
 const CLOUD_CONFIG = /^#cloud-config\s*(\n|$)/;
+/** Never fold long lines (a public key stays on one line, as people read and grep it). */
+const YAML_OPTS = { lineWidth: 0 } as const;
 
 /** The user entry vmdesk adds for sshUser: passwordless sudo, bash, the keys. */
 function userEntry(name: string, keys: string[]): Record<string, unknown> {
@@ -38,7 +40,7 @@ function userEntry(name: string, keys: string[]): Record<string, unknown> {
  */
 export function mergeUserData(userData: string | undefined, sshUser: string, keys: string[]): { text: string; merged: boolean } {
   if (userData === undefined) {
-    return { text: `#cloud-config\n${stringify({ users: ['default', userEntry(sshUser, keys)] })}`, merged: true };
+    return { text: `#cloud-config\n${stringify({ users: ['default', userEntry(sshUser, keys)] }, YAML_OPTS)}`, merged: true };
   }
   if (keys.length === 0) return { text: userData, merged: true };
   if (!CLOUD_CONFIG.test(userData)) return { text: userData, merged: false };
@@ -60,7 +62,7 @@ export function mergeUserData(userData: string | undefined, sshUser: string, key
     return { text: userData, merged: false };
   }
   // The document keeps its leading `#cloud-config` comment; put it back only if the writer dropped it.
-  const text = doc.toString();
+  const text = doc.toString(YAML_OPTS);
   return { text: CLOUD_CONFIG.test(text) ? text : `#cloud-config\n${text}`, merged: true };
 }
 
@@ -84,10 +86,10 @@ export function seedFiles(input: SeedInput): SeedFiles {
   }
   const content: Record<string, string> = {
     'user-data': user.text,
-    'meta-data': stringify(meta),
+    'meta-data': stringify(meta, YAML_OPTS),
     ...(input.networkConfig !== undefined ? { 'network-config': input.networkConfig } : {}),
   };
   const instanceId = seedInstanceId(input.vmName, content);
-  const files = { ...content, 'meta-data': stringify({ 'instance-id': instanceId, ...meta }) };
+  const files = { ...content, 'meta-data': stringify({ 'instance-id': instanceId, ...meta }, YAML_OPTS) };
   return { files, instanceId, warnings };
 }

@@ -23,6 +23,7 @@ export function sshCommandFor(t: SshTarget, command: readonly string[] = [], opt
     '-o', `UserKnownHostsFile=${t.knownHosts}`,
     '-o', 'StrictHostKeyChecking=accept-new',
     '-o', 'ConnectTimeout=30',
+    '-o', 'LogLevel=ERROR', // no "Permanently added ..." note on the first connection; errors still show
     // A command runs without prompts (a missing key fails instead of asking for a password).
     ...(batch ? ['-o', 'BatchMode=yes'] : []),
     `${t.user}@${t.host}`,
