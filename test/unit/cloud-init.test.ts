@@ -179,3 +179,16 @@ describe('vmdesk ssh argv', () => {
     expect(() => sshArgvForVm(base, [], () => false)).toThrow(/SSH key \/k is missing/);
   });
 });
+
+describe('cloud_init in a Nomad export', () => {
+  it('the seed ISO as a cdrom drive arg, an artifact beside the image, and notes', async () => {
+    const { exportHardware } = await import('../../src/main/nomad/hardware-nomad');
+    const t = task({ config: { cloud_init: { hostname: 'box1' } } });
+    const out = exportHardware(t, 'https://images.example/web.qcow2');
+    expect(out.args).toEqual(['-drive', 'file=local/seed.iso,format=raw,if=ide,media=cdrom,readonly=on']);
+    expect(out.artifacts).toEqual([{ source: 'https://images.example/seed.iso', destination: 'local/seed.iso', mode: 'file' }]);
+    expect(out.notes.join('\n')).toMatch(/seed ISO .* must be served at https:\/\/images\.example\/seed\.iso/);
+    expect(out.notes.join('\n')).toMatch(/generated key/);
+    expect(exportHardware(task(), 'https://images.example/web.qcow2').args).toEqual([]);
+  });
+});
