@@ -14,8 +14,9 @@ import { rendererSuite } from './suites/renderer';
 import { startStopSuite } from './suites/start-stop';
 import { consoleSuite } from './suites/console';
 import { scaleSuite } from './suites/scale';
+import { seedSuite } from './suites/seed';
 
-const SUITES: Suite[] = [startStopSuite, consoleSuite, scaleSuite, rendererSuite, appStartSuite];
+const SUITES: Suite[] = [startStopSuite, consoleSuite, scaleSuite, rendererSuite, appStartSuite, seedSuite];
 
 function loadGuest(root: string): Guest {
   const dir = process.env.VMDESK_GUEST_DIR ?? join(root, '.cache', 'guest');
