@@ -111,5 +111,16 @@ describe('cloud_init on a real Debian guest', () => {
 
     const printed = await vmdesk(['ssh', 'cloud', '--print'], t.env);
     expect(printed.stdout).toMatch(new RegExp(`^ssh -i \\S+id_ed25519 -o IdentitiesOnly=yes -p ${vm.ssh!.port} .* vmdesk@127\\.0\\.0\\.1\\n$`));
+
+    // Stopped: ssh says so (and how to fix it); the key stays for the next run.
+    const stopped = await vmdesk(['stop', 'cloud', '--force'], t.env, 120_000);
+    expect(stopped.code, stopped.stderr).toBe(0);
+    const refused = await vmdesk(['ssh', 'cloud', '--', 'true'], t.env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^vmdesk ssh: cloud is not running \(state exited\); start it first/);
+    expect(existsSync(join(t.home, 'vms', 'cloud', 'ssh', 'id_ed25519'))).toBe(true);
+    const unknown = await vmdesk(['ssh', 'nosuch'], t.env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/nosuch/);
   });
 });
