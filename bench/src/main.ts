@@ -15,8 +15,9 @@ import { startStopSuite } from './suites/start-stop';
 import { consoleSuite } from './suites/console';
 import { scaleSuite } from './suites/scale';
 import { artifactsSuite } from './suites/artifacts';
+import { seedSuite } from './suites/seed';
 
-const SUITES: Suite[] = [startStopSuite, consoleSuite, scaleSuite, rendererSuite, appStartSuite, artifactsSuite];
+const SUITES: Suite[] = [startStopSuite, consoleSuite, scaleSuite, rendererSuite, appStartSuite, artifactsSuite, seedSuite];
 
 function loadGuest(root: string): Guest {
   const dir = process.env.VMDESK_GUEST_DIR ?? join(root, '.cache', 'guest');

@@ -45,6 +45,7 @@ export function formatInspect(vm: VmInfo): string {
     ['last exit', vm.lastExit ? `${vm.lastExit.summary} at ${vm.lastExit.at}` : '-'],
   ];
   if (vm.lastExit?.stderrTail) rows.push(['qemu stderr', vm.lastExit.stderrTail.replace(/\n/g, '\n' + ' '.repeat(13))]);
+  if (vm.ssh) rows.push(['ssh', vm.ssh.command ? `vmdesk ssh ${vm.name}  (${vm.ssh.command.join(' ')})` : `no port_map label "${vm.ssh.label}"`]);
   if (vm.logDisk) rows.push(['log disk', `FULL since ${vm.logDisk.since}: ${vm.logDisk.message}`]);
   const w = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n';

@@ -86,6 +86,30 @@ export interface PlannedTpm {
   pidFile: string;
 }
 
+/** The cloud-init NoCloud seed as planned: what the supervisor writes into the ISO at each start, and how to log in. */
+export interface PlannedCloudInit {
+  /** The seed ISO (in the VM directory), rebuilt at each start, attached read-only as a cdrom. */
+  seed: string;
+  /** The QEMU drive id of the seed. */
+  driveId: string;
+  /** The program that builds it (genisoimage, or xorriso -as mkisofs). */
+  tool: { name: 'genisoimage' | 'xorriso'; path: string };
+  /** user-data / network-config texts (a {file} already read and checked). */
+  userData?: string;
+  networkConfig?: string;
+  metaData?: Record<string, string | number | boolean>;
+  hostname: string;
+  sshUser: string;
+  /** The port_map label of the guest's SSH port. */
+  sshLabel: string;
+  /** The task's own keys; absent: vmdesk generates keyFile and authorizes its public key. */
+  authorizedKeys?: string[];
+  /** The generated private key (0600, kept across runs) when the task brings no keys. */
+  keyFile?: string;
+  /** The known_hosts file `vmdesk ssh` uses for this VM. */
+  knownHosts: string;
+}
+
 /** A validated, ready-to-run VM: the exact argv and everything the supervisor needs. */
 export interface Plan {
   name: string;
@@ -106,4 +130,6 @@ export interface Plan {
   firmware?: PlannedFirmware;
   /** The TPM; absent without tpm: true. */
   tpm?: PlannedTpm;
+  /** The cloud-init seed; absent without config.cloud_init. */
+  cloudInit?: PlannedCloudInit;
 }

@@ -17,6 +17,7 @@ import { formatDuration, parseDuration } from './duration';
 import { artifactSchema, artifactToFile, normaliseArtifact, type Artifact } from './artifact';
 import { hardwareConfigShape, normaliseHardware, type HardwareConfig } from './hardware';
 import { checksSchema, type CheckSpec } from './checks';
+import { cloudInitSchema, normaliseCloudInit, type CloudInitConfig } from './cloud-init';
 
 /** One of Nomad's drive interfaces. */
 export type DriveInterface = (typeof DRIVE_INTERFACES)[number];
@@ -101,6 +102,8 @@ export const taskConfigSchema = strictObject({
   port_map: portMapSchema.optional(),
   // Beside Nomad's options: firmware, secure_boot, tpm, drives, boot (hardware.ts).
   ...hardwareConfigShape,
+  // vmdesk's own: a NoCloud seed built per run (cloud-init.ts).
+  cloud_init: cloudInitSchema.optional(),
 });
 
 /** The task file as written (JSON). */
@@ -142,6 +145,8 @@ export interface Task {
     guest_agent: boolean;
     args: string[];
     port_map: Record<string, number>;
+    /** A NoCloud seed vmdesk builds and attaches (absent: none). */
+    cloud_init?: CloudInitConfig;
   } & HardwareConfig;
   resources: { memory: number; cores: number };
   ports: Record<string, number>;
@@ -222,6 +227,8 @@ export function parseTask(input: unknown): TaskParseResult {
 
   const hardware = normaliseHardware(c);
   if (!hardware.ok) return hardware;
+  const cloudInit = c.cloud_init !== undefined ? normaliseCloudInit(c.cloud_init) : undefined;
+  if (cloudInit && !cloudInit.ok) return cloudInit;
 
   return {
     ok: true,
@@ -238,6 +245,7 @@ export function parseTask(input: unknown): TaskParseResult {
         args: c.args ?? [],
         port_map: portMap,
         ...hardware.value,
+        ...(cloudInit ? { cloud_init: cloudInit.value } : {}),
       },
       resources: { memory, cores },
       ports,

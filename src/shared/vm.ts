@@ -67,6 +67,21 @@ export interface LogDiskStatus {
   message: string;
 }
 
+/** How to log in to a VM with a cloud_init block over SSH (`vmdesk ssh`): from its plan and forwarded ports. */
+export interface VmSshAccess {
+  user: string;
+  /** The port_map label of the guest's SSH port. */
+  label: string;
+  host: string;
+  /** The forwarded host port; absent when port_map has no such label (or it is not assigned yet). */
+  port?: number;
+  /** The generated private key; absent when the task brings its own keys (ssh then uses the user's). */
+  keyFile?: string;
+  knownHosts: string;
+  /** The ssh command line (argv, first word `ssh`); absent without a port. */
+  command?: string[];
+}
+
 /** A VM as `inspect` and the UI see it. */
 export interface VmInfo {
   name: string;
@@ -82,6 +97,8 @@ export interface VmInfo {
   taskFile?: string;
   argv?: string[];
   binary?: string;
+  /** Present for a task with cloud_init: how `vmdesk ssh` logs in. */
+  ssh?: VmSshAccess;
   /** Present only while the log disk is full: the VM runs on, but its logs and state cannot be written. */
   logDisk?: LogDiskStatus;
 }

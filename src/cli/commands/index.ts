@@ -15,6 +15,7 @@ import { rmCommand } from './rm';
 import { eventsCommand } from './events';
 import { statsCommand } from './stats';
 import { agentCommand } from './agent';
+import { sshCommand } from './ssh';
 import { screenshotCommand, sendKeysCommand, typeCommand } from './screen';
 import { snapshotCommand } from './snapshot';
 import { fetchCommand } from './fetch';
@@ -40,6 +41,7 @@ export const commands: Command[] = [
   eventsCommand,
   statsCommand,
   agentCommand,
+  sshCommand,
   screenshotCommand,
   sendKeysCommand,
   typeCommand,

@@ -2,6 +2,7 @@
 // runs the task on a fresh disposable VM, runs its checks in order (src/main/checks/), always stops the VM
 // (SIGINT included; --keep leaves a failed run's VM running), writes report.json, junit.xml and the run's
 // logs into the results directory. Exit 0: every check passed in every run; 1: one failed; 2: invalid input.
+import { runSsh } from '../../main/ssh/run-ssh';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { VmdeskError } from '../../shared/errors';
@@ -84,6 +85,8 @@ export const testCommand: Command = {
           dir: repeat > 1 ? join(resultsDir, `run-${i}`) : resultsDir,
           keep: values.keep === true,
           signal: controller.signal,
+          // ssh checks use `vmdesk ssh`'s client: the VM's cloud-init key and its own known_hosts.
+          ssh: (vm, command) => runSsh(sup, vm, command, { timeoutMs: 30_000 }),
           onVm: (vm) => io.err(`${prefix}vmdesk test: ${task.name} on VM ${vm}\n`),
           onResult: (r) => io.err(progressLine(r, prefix)),
         });

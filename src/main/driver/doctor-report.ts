@@ -5,6 +5,7 @@ import { formatBytes } from '../../shared/format-bytes';
 import type { HostFingerprint } from './fingerprint';
 import { chooseFirmware, OVMF_PACKAGE_HINT } from './firmware';
 import { SWTPM_PACKAGE_HINT } from './hardware-args';
+import { SEED_TOOL_HINT } from '../cloudinit/seed-tool';
 
 /**
  * The report `vmdesk doctor --json` prints: the shared DoctorReport (what the app's health panel shows) plus
@@ -19,6 +20,8 @@ export interface DoctorJson extends DoctorReport {
   firmware: { uefi: string | null; secureBoot: string | null; descriptors: number };
   /** swtpm (tpm: true), when on PATH. */
   swtpm: string | null;
+  /** What builds cloud_init seeds (genisoimage, else xorriso), when on PATH. */
+  seedTool: { name: string; path: string } | null;
 }
 
 /** The package manager command that installs QEMU here, from /etc/os-release (Linux) or the platform. */
@@ -60,6 +63,7 @@ export function doctorReport(f: HostFingerprint, osRelease = ''): DoctorJson {
   const looked = f.firmware !== undefined;
   if (looked && (!firmware.uefi || !firmware.secureBoot)) hints.push(`firmware "uefi"${firmware.uefi ? ' with secure_boot' : ''} is not available: ${OVMF_PACKAGE_HINT}`);
   if (looked && !f.swtpm) hints.push(`tpm: true needs swtpm: ${SWTPM_PACKAGE_HINT}`);
+  if (looked && !f.seedTool) hints.push(`cloud_init needs a seed ISO builder: ${SEED_TOOL_HINT}`);
   return {
     ok: f.emulatorList.length > 0 && f.qemuImg !== undefined,
     platform: f.platform,
@@ -70,6 +74,7 @@ export function doctorReport(f: HostFingerprint, osRelease = ''): DoctorJson {
     accelerators: f.kvm.usable ? ['tcg', 'kvm'] : ['tcg'],
     firmware,
     swtpm: f.swtpm ?? null,
+    seedTool: f.seedTool ?? null,
     hints,
   };
 }
@@ -87,6 +92,7 @@ export function formatDoctorReport(r: DoctorJson): string {
     `sandbox: ${r.sandbox.supported ? 'supported' : 'not available'} (${r.sandbox.detail})`,
     `firmware: bios (SeaBIOS); uefi ${r.firmware.uefi ? `(${r.firmware.uefi})` : 'not installed'}; uefi + secure boot ${r.firmware.secureBoot ? `(${r.firmware.secureBoot})` : 'not installed'}`,
     `tpm: ${r.swtpm ? `swtpm ${r.swtpm}` : 'swtpm not installed'}`,
+    `cloud-init seed: ${r.seedTool ? `${r.seedTool.name} ${r.seedTool.path}` : 'no genisoimage or xorriso (cloud_init tasks are refused)'}`,
     ...(r.cache ? [`artifact cache: ${formatBytes(r.cache.bytes)} in ${r.cache.entries} entr${r.cache.entries === 1 ? 'y' : 'ies'}  ${r.cache.path}  (vmdesk cache ls / prune)`] : []),
     ...(r.hints.length ? ['', 'hints:', ...r.hints.map((h) => `  - ${h}`)] : []),
     '',

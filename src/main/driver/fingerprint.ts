@@ -32,6 +32,8 @@ export interface HostFingerprint extends HostFacts {
   firmware?: FirmwareDescriptor[];
   /** swtpm on PATH (the TPM emulator), when installed. */
   swtpm?: string;
+  /** The cloud-init seed ISO builder on PATH (genisoimage first, else xorriso), when installed. */
+  seedTool?: { name: 'genisoimage' | 'xorriso'; path: string };
 }
 
 // Nomad's versionRegex (drivers/qemu/driver.go).
@@ -177,14 +179,17 @@ export async function probeHost(env: NodeJS.ProcessEnv = process.env, platform: 
   const version = (binary: string) => (withVersions ? versionOf(binary) : Promise.resolve(undefined));
   const [found, qemuImgPath] = await Promise.all([findEmulators(env.PATH), which('qemu-img', env.PATH)]);
   const probeBinary = (found.find((e) => e.name === 'x86_64') ?? found.find((e) => /^[a-z0-9_]+$/.test(e.name)))?.binary;
-  const [emulatorList, qemuImgVersion, kvm, sandbox, firmware, swtpm] = await Promise.all([
+  const [emulatorList, qemuImgVersion, kvm, sandbox, firmware, swtpm, genisoimage, xorriso] = await Promise.all([
     Promise.all(found.map(async (e): Promise<FoundEmulator> => ({ ...e, version: await version(e.binary) }))),
     qemuImgPath ? version(qemuImgPath) : Promise.resolve(undefined),
     probeKvm(probeBinary, platform),
     probeSandbox(probeBinary),
     readFirmwareDescriptors(env),
     which('swtpm', env.PATH),
+    which('genisoimage', env.PATH),
+    which('xorriso', env.PATH),
   ]);
+  const seedTool = genisoimage ? { name: 'genisoimage' as const, path: genisoimage } : xorriso ? { name: 'xorriso' as const, path: xorriso } : undefined;
   const qemuImg = qemuImgPath ? { binary: qemuImgPath, version: qemuImgVersion } : undefined;
   return {
     platform,
@@ -197,6 +202,7 @@ export async function probeHost(env: NodeJS.ProcessEnv = process.env, platform: 
     sandbox,
     firmware,
     ...(swtpm ? { swtpm } : {}),
+    ...(seedTool ? { seedTool } : {}),
   };
 }
 

@@ -24,6 +24,7 @@ import { optValue, qemuOpts } from './qemu-syntax';
 import { checkSocketPaths } from './socket-paths';
 import { displayArgs, vncSocketOf } from '../display/display-args';
 import { planHardware, type HardwareHost } from './hardware-args';
+import { planCloudInit, type ResolvedCloudInit } from '../cloudinit/cloud-init-plan';
 
 /** What the driver found on the host (fingerprint.ts). */
 export interface HostFacts {
@@ -51,6 +52,8 @@ export interface PlanContext {
   uuid?: string;
   /** config.drives, each resolved and inspected like the image (image-resolve.ts), in order. */
   drives?: ImageInfo[];
+  /** config.cloud_init's sources read and the seed tool found (seed-resolve.ts); needed when the task has cloud_init. */
+  cloudInit?: ResolvedCloudInit;
 }
 
 /** The chardev ids vmdesk uses; args can refer to them (e.g. to attach more ports), never replace them. */
@@ -105,6 +108,11 @@ export function buildPlan(task: Task, ctx: PlanContext): Plan {
   checkSocketPaths(ctx.paths, ctx.host.platform, task.display === 'vnc' ? [vncSocketOf(ctx.paths)] : []);
 
   const hw = planHardware(task, emulator, ctx.drives ?? [], ctx.paths, ctx.host.hardware ?? {});
+  const seed = planCloudInit(task, ctx.paths, ctx.cloudInit, {
+    x86: emulator === 'x86_64' || emulator === 'i386',
+    scsiControllerPresent: (hw.drives ?? []).some((d) => d.interface === 'scsi'),
+  });
+  if (seed) warnings.push(...seed.warnings);
   const ports = portForwards(task, ctx.driverConfig.port_bind_address);
   const dc = ctx.driverConfig;
   warnings.push(...checkArgs(c.args, dc.args_allowlist, { taskDir: ctx.taskDir, imagePaths: dc.image_paths, loaderAllowlist: dc.args_loader_allowlist ?? [] }));
@@ -132,6 +140,7 @@ export function buildPlan(task: Task, ctx: PlanContext): Plan {
       machineType: c.machine_type,
     }),
     ...hw.argv,
+    ...(seed ? seed.argv : []),
     ...networkArgs(ports, task.dns.searches),
     ...(c.guest_agent ? agentArgs(ctx.paths.agentSocket!) : []),
     ...displayArgs(task.display, ctx.paths, emulator),
@@ -152,6 +161,7 @@ export function buildPlan(task: Task, ctx: PlanContext): Plan {
     ...(hw.drives ? { drives: hw.drives } : {}),
     ...(hw.firmware ? { firmware: hw.firmware } : {}),
     ...(hw.tpm ? { tpm: hw.tpm } : {}),
+    ...(seed ? { cloudInit: seed.planned } : {}),
   };
 }
 

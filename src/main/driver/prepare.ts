@@ -14,6 +14,7 @@ import { IMAGE_PATH_FIELD, resolveDrives, resolveImage } from './image-resolve';
 import { checkArgFiles } from './args-files';
 import { buildPlan } from './plan';
 import { checkFirmwareFiles } from './firmware-descriptors';
+import { resolveCloudInit } from '../cloudinit/seed-resolve';
 
 /** Options for planning. */
 export interface PlanOptions {
@@ -38,6 +39,7 @@ export async function planTask(task: Task, taskDir: string, opts: PlanOptions): 
     throw err;
   });
   const drives = await resolveDrives(task, places, opts.driverConfig.image_paths);
+  const cloudInit = await resolveCloudInit(task, places, opts.driverConfig.image_paths, env.PATH);
   const fingerprint = await fingerprintHost(env);
   const paths = vmPaths(opts.home, task.name, { disposable: task.disposable, guestAgent: task.config.guest_agent }, env);
   const plan = buildPlan(task, {
@@ -48,6 +50,7 @@ export async function planTask(task: Task, taskDir: string, opts: PlanOptions): 
     paths,
     ...(opts.uuid !== undefined ? { uuid: opts.uuid } : {}),
     ...(drives.length ? { drives } : {}),
+    ...(cloudInit ? { cloudInit } : {}),
   });
   await checkArgFiles(task.config.args, places, opts.driverConfig);
   await checkFirmwareFiles(plan.firmware);

@@ -81,6 +81,13 @@ export function exportHardware(task: Task, imageUrl?: string): HardwareExport {
     needs.add('-drive');
     ship(name, `drives[${i}] (${d.path})`);
   }
+  if (c.cloud_init) {
+    // Nomad's qemu driver cannot build a NoCloud seed: the job attaches the ISO vmdesk builds at start.
+    out.args.push('-drive', 'file=local/seed.iso,format=raw,if=ide,media=cdrom,readonly=on');
+    needs.add('-drive');
+    ship('seed.iso', 'the cloud-init seed ISO (vmdesk writes it at each start to <VM dir>/cloud-init/seed.iso; start the VM here once to make it)');
+    if (!c.cloud_init.ssh_authorized_keys) out.notes.push("cloud_init: the seed authorizes this machine's generated key for the VM (<VM dir>/ssh/id_ed25519); set ssh_authorized_keys to log in from elsewhere");
+  }
   if (c.boot === 'cdrom') {
     out.args.push('-boot', 'order=d');
     needs.add('-boot');

@@ -18,6 +18,7 @@ import { noBootableDevice, secureBootRefusal } from './firmware-console';
 import { acquireLock, type VmLock } from './lock';
 import { lastLines, qemuErrorLines, readTail } from './log-tail';
 import { createOverlay } from './overlay';
+import { buildSeed } from '../cloudinit/seed-build';
 import { prepareFirmwareVars, startTpm, stopTpm, tpmAlive, tpmGoneMessage, watchTpm, type TpmProcess } from './hardware';
 import { resolveHostPorts } from './ports';
 import { isRunningPid, readProcStat } from './proc';
@@ -216,6 +217,7 @@ class Supervisor implements SupervisorApi {
         await createOverlay(plan);
       }
       prepareFirmwareVars(plan);
+      const seed = plan.cloudInit ? await buildSeed(plan.cloudInit, name, vmDir) : undefined; // before QEMU opens it
 
       record = {
         version: 1,
@@ -237,6 +239,10 @@ class Supervisor implements SupervisorApi {
       // reasoning in state-record.ts). The fsyncs still run, in the background, while QEMU starts.
       void writeRecordVisible(vmDir, record);
       this.recordEvent(name, makeEvent('lifecycle', 'starting', `starting ${plan.binary}`, { argv: plan.argv, ports: plan.ports }));
+      if (seed) {
+        this.recordEvent(name, makeEvent('lifecycle', 'cloud-init-seed', `cloud-init seed ${plan.cloudInit!.seed} (instance-id ${seed.instanceId})`, { instanceId: seed.instanceId, files: Object.keys(seed.files) }));
+        for (const w of seed.warnings) this.recordEvent(name, makeEvent('lifecycle', 'cloud-init-warning', w));
+      }
       stderrOffset = existsSync(plan.paths.stderrLog) ? statSync(plan.paths.stderrLog).size : 0;
 
       if (plan.tpm) record.tpm = tpm = await startTpm(plan); // before QEMU, which connects to it at once

@@ -2,6 +2,7 @@
 import type { AgentStatus, VmInfo } from '../../shared/vm';
 import { isLive } from './state-machine';
 import type { StateRecord } from './state-record';
+import { sshAccessOf } from '../ssh/ssh-command';
 
 /** VmInfo from a record; `liveAgent` is the agent status a watching session knows (else unknown/disabled). Pure apart from the clock. */
 export function infoFromRecord(r: StateRecord, liveAgent?: AgentStatus): VmInfo {
@@ -20,5 +21,6 @@ export function infoFromRecord(r: StateRecord, liveAgent?: AgentStatus): VmInfo 
     ...(r.taskFile ? { taskFile: r.taskFile } : {}),
     argv: r.plan.argv,
     binary: r.plan.binary,
+    ...(r.plan.cloudInit ? { ssh: sshAccessOf(r.plan)! } : {}),
   };
 }
