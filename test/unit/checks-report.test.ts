@@ -176,3 +176,28 @@ describe('screen settled', () => {
     expect(changedShare(base, img(640, 480, () => 0))).toBe(1);
   });
 });
+
+describe('records of running tests (kill -9 clean-up)', () => {
+  it('a record whose process is gone is an orphan; a live one is not; a broken one is dropped', async () => {
+    const { mkdtempSync, writeFileSync, existsSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { clearTestVm, orphanedTestVms, recordTestVm, testRunsDir } = await import('../../src/main/checks/orphans');
+    const home = mkdtempSync(join(tmpdir(), 'vmdesk-orphans-'));
+    try {
+      expect(orphanedTestVms(home)).toEqual([]); // no directory yet: nothing, and nothing created
+      expect(existsSync(testRunsDir(home))).toBe(false);
+      recordTestVm(home, 'web-test-aaaaaa', '/r/a');
+      recordTestVm(home, 'web-test-bbbbbb', '/r/b');
+      writeFileSync(join(testRunsDir(home), 'broken.json'), '{');
+      expect(orphanedTestVms(home).map((r) => r.vm)).toEqual([]); // this process is alive
+      const dead = orphanedTestVms(home, () => false).map((r) => r.vm).sort();
+      expect(dead).toEqual(['web-test-aaaaaa', 'web-test-bbbbbb']);
+      expect(existsSync(join(testRunsDir(home), 'broken.json'))).toBe(false);
+      clearTestVm(home, 'web-test-aaaaaa');
+      expect(orphanedTestVms(home, () => false).map((r) => r.vm)).toEqual(['web-test-bbbbbb']);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,6 +1,6 @@
 // `vmdesk test TASKFILE|NAME [--spec FILE] [--repeat N] [--keep] [--json] [--junit FILE] [--results DIR]`:
 // runs the task on a fresh disposable VM, runs its checks in order (src/main/checks/), always stops the VM
-// (SIGINT included; --keep leaves a failed run's VM running), writes report.json, junit.xml and the run's
+// (SIGINT and SIGTERM included; --keep leaves a failed run's VM running), writes report.json, junit.xml and the run's
 // logs into the results directory. Exit 0: every check passed in every run; 1: one failed; 2: invalid input.
 import { runSsh } from '../../main/ssh/run-ssh';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -64,7 +64,9 @@ export const testCommand: Command = {
       io.err('\nvmdesk test: interrupted; stopping the VM...\n');
       controller.abort();
     };
+    // SIGTERM too: a CI runner cancels a job with it.
     process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigint);
     const started = performance.now();
     const startedAt = new Date().toISOString();
     const runs: TestRun[] = [];
@@ -113,6 +115,7 @@ export const testCommand: Command = {
       return reportError(io, 'test', err, json);
     } finally {
       process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
       await sup.close();
     }
   },

@@ -18,7 +18,7 @@ export interface CheckContext {
   console: ConsoleWatch;
   /** Where screenshots and other files go. */
   resultsDir: string;
-  /** Aborted on SIGINT: runners stop waiting. */
+  /** Aborted on SIGINT or SIGTERM: runners stop waiting. */
   signal: AbortSignal;
   ssh?: SshRunner | undefined;
 }
@@ -47,10 +47,10 @@ export function pause(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Thrown when the test was interrupted (SIGINT) while a check waited. */
+/** Thrown when the test was interrupted (SIGINT or SIGTERM) while a check waited. */
 export class InterruptedError extends Error {
   constructor() {
-    super('interrupted (SIGINT)');
+    super('interrupted (SIGINT or SIGTERM)');
   }
 }
 

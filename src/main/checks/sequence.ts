@@ -37,7 +37,7 @@ export async function runCheck(spec: CheckSpec, ctx: CheckContext, runners = CHE
   });
   try {
     const o = await Promise.race([runners[kind](spec, ctx, deadline), cutOff]);
-    const message = ctx.signal.aborted && !o.passed ? 'interrupted (SIGINT)' : o.message;
+    const message = ctx.signal.aborted && !o.passed ? 'interrupted (SIGINT or SIGTERM)' : o.message;
     return { name: spec.name, kind, status: o.passed ? 'passed' : 'failed', durationMs: Math.round(performance.now() - started), message, evidence: o.evidence };
   } catch (err) {
     return { name: spec.name, kind, status: 'failed', durationMs: Math.round(performance.now() - started), message: (err as Error).message, evidence: {} };
@@ -59,7 +59,7 @@ export async function runChecks(
     const r: CheckResult = failed !== undefined
       ? { name: spec.name, kind: checkKind(spec), status: 'skipped', durationMs: 0, message: `skipped: "${failed}" failed`, evidence: {} }
       : ctx.signal.aborted
-        ? { name: spec.name, kind: checkKind(spec), status: 'failed', durationMs: 0, message: 'interrupted (SIGINT)', evidence: {} }
+        ? { name: spec.name, kind: checkKind(spec), status: 'failed', durationMs: 0, message: 'interrupted (SIGINT or SIGTERM)', evidence: {} }
         : await runCheck(spec, ctx, runners);
     if (r.status === 'failed' && failed === undefined) failed = spec.name;
     results.push(r);
