@@ -118,7 +118,7 @@ describe('vmdesk doctor', () => {
     const d = JSON.parse(r.stdout);
     expect(d.ok).toBe(true);
     expect(d.emulators).toContainEqual({ name: 'x86_64', path: expect.stringMatching(/qemu-system-x86_64$/), version: expect.stringMatching(/^\d+\.\d+/) });
-    expect(Object.keys(d).sort()).toEqual(['accelerators', 'emulators', 'firmware', 'hints', 'kvm', 'ok', 'platform', 'qemuImg', 'sandbox', 'seedTool', 'swtpm']);
+    expect(Object.keys(d).sort()).toEqual(['accelerators', 'cache', 'emulators', 'firmware', 'hints', 'kvm', 'ok', 'platform', 'qemuImg', 'sandbox', 'seedTool', 'swtpm']);
     expect(d.accelerators).toContain('tcg');
     // Debian's ovmf and swtpm are installed here (.ci/run): both UEFI variants and swtpm are found.
     expect(d.firmware.uefi).toMatch(/\.json$/);
