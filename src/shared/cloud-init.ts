@@ -91,6 +91,13 @@ export function normaliseCloudInit(c: Parsed): { ok: true; value: CloudInitConfi
       if (problem) return { ok: false, field: `config.cloud_init.${key}`, message: problem };
     }
   }
+  // vmdesk owns these two: instance-id follows the seed content, local-hostname is `hostname`.
+  if (c.meta_data && 'instance-id' in c.meta_data) {
+    return { ok: false, field: 'config.cloud_init.meta_data.instance-id', message: 'cloud_init.meta_data: vmdesk sets instance-id itself (a hash of the seed content, so cloud-init sees a new instance when it changes); drop it' };
+  }
+  if (c.meta_data && 'local-hostname' in c.meta_data) {
+    return { ok: false, field: 'config.cloud_init.meta_data.local-hostname', message: 'cloud_init.meta_data: set the host name with cloud_init.hostname, not meta_data local-hostname' };
+  }
   return {
     ok: true,
     value: {

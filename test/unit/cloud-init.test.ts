@@ -36,6 +36,8 @@ describe('the cloud_init option', () => {
     [{ ssh_user: 'Root Me' }, 'config.cloud_init.ssh_user', /Linux user name/],
     [{ ssh_authorized_keys: ['not a key'] }, 'config.cloud_init.ssh_authorized_keys.0', /public key line/],
     [{ userdata: 'x' }, 'config.cloud_init.userdata', /userdata/],
+    [{ meta_data: { 'instance-id': 'x' } }, 'config.cloud_init.meta_data.instance-id', /vmdesk sets instance-id itself/],
+    [{ meta_data: { 'local-hostname': 'x' } }, 'config.cloud_init.meta_data.local-hostname', /cloud_init\.hostname/],
   ])('refuses %j', (ci, field, message) => {
     const r = parseCi(ci);
     expect(r.ok).toBe(false);

@@ -27,7 +27,7 @@ export const planCommand: Command = {
       } else {
         io.out([plan.binary, ...plan.argv].map((t) => `${t}\n`).join(''));
         // The hardware in words on stderr: stdout stays the argv alone, one token a line.
-        if (plan.firmware || plan.tpm || plan.drives) for (const l of hardwareLines(plan)) io.err(`${l}\n`);
+        if (plan.firmware || plan.tpm || plan.drives || plan.cloudInit) for (const l of hardwareLines(plan)) io.err(`${l}\n`);
         for (const w of plan.warnings) io.err(`warning: ${w}\n`);
       }
       return 0;
