@@ -113,3 +113,22 @@ describe('fieldErrors', () => {
     expect(fieldErrors({ ...emptyForm(), name: 'ok', imagePath: 'a.img', ports: [newPortRow('ssh', '22', '2222')] }, parseTask)).toEqual({});
   });
 });
+
+describe('config.cloud_init in the form', () => {
+  const file = {
+    name: 'cloud',
+    config: {
+      image_path: 'disk.qcow2',
+      port_map: { ssh: 22 },
+      cloud_init: { hostname: 'web-1', user_data: '#cloud-config\nruncmd:\n  - echo hi\n', ssh_authorized_keys: ['ssh-ed25519 AAAAC3 me@host'] },
+    },
+  };
+  it('is kept on edit: a save without touching it writes it back unchanged and valid', () => {
+    const back = formToTaskFile(taskFileToForm(file));
+    expect(back.config?.cloud_init).toEqual(file.config.cloud_init);
+    expect(parseTask(back).ok).toBe(true);
+  });
+  it('is not invented for a task without it', () => {
+    expect(formToTaskFile(taskFileToForm({ name: 'plain', config: { image_path: 'a.img' } })).config ?? {}).not.toHaveProperty('cloud_init');
+  });
+});

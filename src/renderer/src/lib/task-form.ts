@@ -46,6 +46,8 @@ export interface TaskForm extends HardwareForm {
   displayVnc: boolean;
   /** `vmdesk test`'s checks, kept as loaded (the form does not edit them, and saving must not drop them). */
   checks?: unknown[];
+  /** config.cloud_init, kept as loaded (no form section edits it yet; saving must not drop it). */
+  cloudInit?: unknown;
 }
 
 /**
@@ -64,6 +66,7 @@ export interface TaskFileJson {
     guest_agent?: boolean | string;
     args?: string[];
     port_map?: Record<string, number | string> | Array<Record<string, number | string>>;
+    cloud_init?: unknown;
   } & HardwareConfigJson;
   resources?: { memory?: number | string; cores?: number | string };
   ports?: Record<string, number | string>;
@@ -178,6 +181,7 @@ export function formToTaskFile(form: TaskForm): TaskFileJson {
       ...(args.length ? { args } : {}),
       ...(Object.keys(portMap).length ? { port_map: portMap } : {}),
       ...hardwareToConfig(form),
+      ...(form.cloudInit !== undefined ? { cloud_init: structuredClone(form.cloudInit) } : {}),
     },
     resources: {
       ...(form.memory.trim() ? { memory: numberOrText(form.memory) } : {}),
@@ -234,6 +238,7 @@ export function taskFileToForm(file: TaskFileJson): TaskForm {
     displayVnc: file.display === 'vnc',
     ...hardwareFromConfig(c),
     ...(Array.isArray(file.checks) ? { checks: structuredClone(file.checks) } : {}),
+    ...(c.cloud_init !== undefined ? { cloudInit: structuredClone(c.cloud_init) } : {}),
   };
 }
 
