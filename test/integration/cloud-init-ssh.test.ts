@@ -12,6 +12,7 @@ import { json, vmdesk } from '../helpers/cli';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
 import { waitFor } from '../helpers/wait-for';
 import type { VmInfo } from '../../src/shared/vm';
+import { testReportSchema } from '../../src/shared/test-report';
 // @ts-expect-error: a plain .mjs script without types
 import { cloudGuestDir } from '../guest/build-cloud-guest.mjs';
 
@@ -122,5 +123,30 @@ describe('cloud_init on a real Debian guest', () => {
     const unknown = await vmdesk(['ssh', 'nosuch'], t.env);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/nosuch/);
+  });
+
+  it('vmdesk test runs an ssh check over the VM\'s generated key: cloud-init done, then a command over ssh', async () => {
+    const task = taskFile('cloudtest', { hostname: 'vmdesk-checked' });
+    const spec = join(t.home, 'cloudtest.checks.json');
+    writeFileSync(
+      spec,
+      JSON.stringify({
+        checks: [
+          { name: 'cloud-init done', console: 'Cloud-init v\\. \\S+ finished', timeout: '900s' },
+          { name: 'hostname over ssh', ssh: { command: ['hostname'], stdout: '^vmdesk-checked$' }, timeout: '300s' },
+        ],
+      }),
+    );
+    const results = join(t.home, 'cloudtest-results');
+    const r = await vmdesk(['test', task, '--spec', spec, '--results', results], t.env, 1_200_000);
+    expect(r.code, r.stderr).toBe(0);
+    const report = testReportSchema.parse(JSON.parse(readFileSync(join(results, 'report.json'), 'utf8')));
+    expect(report.runs[0]!.checks.map((c) => [c.name, c.kind, c.status])).toEqual([
+      ['cloud-init done', 'console', 'passed'],
+      ['hostname over ssh', 'ssh', 'passed'],
+    ]);
+    // The disposable test VM is gone afterwards.
+    const ls = json<{ vms: Array<{ name: string; state: string }> }>(await vmdesk(['ls', '--json'], t.env));
+    expect(ls.vms.filter((v) => v.name.startsWith('cloudtest') && v.state === 'running')).toEqual([]);
   });
 });
