@@ -110,6 +110,8 @@ export function OverviewTab({ vm }: { vm: VmInfo }) {
 
       {running && <GuestAddresses vm={vm} />}
 
+      {vm.ssh && <SshAccess vm={vm} running={running} />}
+
       <LastExit vm={vm} />
 
       <section className="card">
@@ -284,6 +286,39 @@ function LastExit({ vm }: { vm: VmInfo }) {
           <h3>Last lines from QEMU</h3>
           <pre className="stderr-tail">{exit.stderrTail}</pre>
         </>
+      )}
+    </section>
+  );
+}
+
+/** How to log in over SSH (a task with cloud_init): the exact command, to copy, or what is missing for it. */
+function SshAccess({ vm, running }: { vm: VmInfo; running: boolean }) {
+  const ssh = vm.ssh!;
+  const command = ssh.command && ssh.command.length > 0 ? commandLine(ssh.command[0]!, ssh.command.slice(1)) : undefined;
+  return (
+    <section className="card" data-testid="ssh-access">
+      <div className="card-head">
+        <h2>SSH</h2>
+        {running && command && <CopyButton text={() => command} />}
+      </div>
+      {!ssh.port ? (
+        <p className="muted">
+          No host port for the <code>{ssh.label}</code> label: add a port map <code>{ssh.label}</code> → guest 22 in Edit to log in over SSH.
+        </p>
+      ) : running && command ? (
+        <>
+          <pre className="cmdline" data-testid="ssh-command">
+            {command}
+          </pre>
+          <p className="muted">
+            As <code>{ssh.user}</code>
+            {ssh.keyFile ? ' with the key vmdesk generated for this VM' : ' with your own key (the task lists its keys)'}; on a terminal: <code>vmdesk ssh {vm.name}</code>.
+          </p>
+        </>
+      ) : (
+        <p className="muted">
+          Start the VM to log in as <code>{ssh.user}</code> over SSH (cloud-init adds the key on the first boot).
+        </p>
       )}
     </section>
   );
