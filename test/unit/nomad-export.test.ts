@@ -47,6 +47,12 @@ const full = task({
 const minimal = task({ name: 'tiny', config: { image_path: 'tiny.img' } });
 
 describe('export', () => {
+  it('says that a task\'s checks are not in the exported job (no silent drop)', () => {
+    const checked = task({ name: 'chk', config: { image_path: 'tiny.img' }, checks: [{ name: 'boots', console: 'login:' }] });
+    expect(exportJob(checked).notes).toContainEqual(expect.stringMatching(/^checks \(1\) are vmdesk test's own and are not in the exported job/));
+    expect(exportJob(minimal).notes.some((n) => n.startsWith('checks'))).toBe(false);
+  });
+
   it('writes HCL that HashiCorp\'s parser reads, with the forwards as group ports and explicit netdev args', async () => {
     const job = exportJob(full);
     const hcl = toHcl(job, 'header line');

@@ -78,6 +78,9 @@ function exportArtifact(a: Artifact): ExportArtifact {
 export function exportJob(task: Task, opts: ExportOptions = {}): ExportedJob {
   const notes: string[] = [];
   if (task.display === 'vnc') notes.push('display "vnc" is vmdesk\'s own: Nomad\'s qemu driver runs the guest with -nographic (the job keeps it in meta vmdesk_display for a round trip)');
+  if (task.checks?.length) {
+    notes.push(`checks (${task.checks.length}) are vmdesk test's own and are not in the exported job: Nomad runs service checks, which vmdesk imports but does not write back yet`);
+  }
   const c = task.config;
   let imagePath = c.image_path;
   let artifact: ExportedJob['artifact'];
