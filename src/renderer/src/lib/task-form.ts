@@ -46,7 +46,7 @@ export interface TaskForm extends HardwareForm {
   displayVnc: boolean;
   /** `vmdesk test`'s checks, kept as loaded (the form does not edit them, and saving must not drop them). */
   checks?: unknown[];
-  /** config.cloud_init, kept as loaded (no form section edits it yet; saving must not drop it). */
+  /** config.cloud_init as loaded; the Cloud-init section edits some of its keys (cloud-init-form.ts), the rest is kept. */
   cloudInit?: unknown;
 }
 
@@ -259,6 +259,7 @@ const FIELD_MAP: Array<[RegExp, FormField]> = [
   [/^kill_timeout$/, 'killTimeout'],
   [/^disposable$/, 'disposable'],
   [/^display$/, 'displayVnc'],
+  [/^config\.cloud_init(\..*)?$/, 'cloudInit'],
   [/^(config\.port_map|ports)$/, 'ports'],
 ];
 

@@ -12,6 +12,7 @@ import { CopyButton } from '../components/CopyButton';
 import { PortMapEditor } from './PortMapEditor';
 import { ArtifactsEditor } from './ArtifactsEditor';
 import { HardwareSection } from './HardwareSection';
+import { CloudInitSection } from './CloudInitSection';
 import { ACCELERATORS, DRIVE_INTERFACES } from '../../../shared/limits';
 import { commandLine } from '../lib/args';
 import { formatBytes } from '../lib/format';
@@ -192,6 +193,8 @@ export function TaskFormView({ mode, name }: { mode: 'create' | 'edit'; name?: s
           </fieldset>
 
           <HardwareSection errors={errors} />
+
+          <CloudInitSection errors={errors} />
 
           <fieldset className="card">
             <legend>Network</legend>
