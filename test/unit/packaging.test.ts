@@ -98,6 +98,8 @@ describe('the vmdesk command line in the package', () => {
     expect(afterInstall).toContain('chrome-sandbox'); // electron-builder's default steps are kept
     expect(readFileSync(join(root, config.deb.afterRemove), 'utf8')).toContain('rm -f /usr/bin/vmdesk');
     expect(config.deb.depends).toContain('nodejs (>= 20)');
+    // cloud_init seeds, vmdesk ssh, UEFI and TPM need these; vmdesk runs without them (doctor says what is missing).
+    expect(config.deb.recommends).toEqual(['genisoimage | xorriso', 'openssh-client', 'ovmf', 'swtpm']);
   });
 
   it('imports only Node built-ins and production dependencies (devDependencies are not packaged)', () => {
