@@ -57,6 +57,12 @@ export class VmSession {
   /** What QEMU's own halt meant (internal-error, io-error, ...), until the VM resumes. */
   private haltMessage: string | undefined;
   private requested = false;
+  /**
+   * A snapshot job vmdesk started pauses the guest and QEMU resumes it by itself: that STOP is not a pause to
+   * record (a vmdesk killed mid-save would leave "paused" on disk for a guest that runs on). Cleared by RESUME
+   * or the job's end.
+   */
+  private jobPause = false;
   private stopStep: StopStep | undefined;
   private resolveExit!: (e: ExitRecord) => void;
   /** Resolves with the exit record when QEMU exits. */
@@ -105,6 +111,9 @@ export class VmSession {
       if (e.event === 'SHUTDOWN' && typeof e.data.reason === 'string' && this.shutdownReason !== INTERNAL_ERROR_REASON) this.shutdownReason = e.data.reason;
       if (e.event === 'BLOCK_IO_ERROR') this.onBlockIoError(e.data);
       this.emit(makeEvent('qmp', e.event, qmpEventMessage(e.event, e.data), { ...e.data, qmpAt: new Date(e.at).toISOString() }));
+      if (e.event === 'JOB_STATUS_CHANGE' && (e.data.status === 'concluded' || e.data.status === 'null')) this.jobPause = false;
+      if (e.event === 'STOP' && this.jobPause) return;
+      if (e.event === 'RESUME') this.jobPause = false;
       this.apply({ type: 'qmp-event', event: e.event });
       if (e.event === 'STOP' && !this.requested) void this.askWhyStopped(qmp);
       if (e.event === 'RESUME') this.haltMessage = undefined;
@@ -221,6 +230,13 @@ export class VmSession {
   /** Runs one QMP command on this VM's monitor. */
   async execute<T>(command: string, args?: Record<string, unknown>, opts: { timeoutMs?: number } = {}): Promise<T> {
     if (this.ended || !this.qmp) throw new VmdeskError('VM_NOT_RUNNING', `${this.name} is not running (no QMP connection)`);
+    if ((command === 'snapshot-save' || command === 'snapshot-load') && this.record.state === 'running') {
+      this.jobPause = true;
+      return this.qmp.execute<T>(command, args, opts).catch((err: unknown) => {
+        this.jobPause = false; // no job was made: a later STOP is a real pause
+        throw err;
+      });
+    }
     return this.qmp.execute<T>(command, args, opts);
   }
 
