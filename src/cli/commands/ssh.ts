@@ -3,11 +3,7 @@
 import { parseCli, printJson, reporting, withSupervisor } from '../context';
 import { UsageError, type Command } from '../command';
 import { runSsh, sshArgvForVm } from '../../main/ssh/run-ssh';
-
-/** One argv word as a POSIX shell reads it back (for --print). */
-function shellWord(w: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
-}
+import { shellQuote } from '../../shared/shell-words';
 
 /** The `ssh` command. */
 export const sshCommand: Command = {
@@ -28,7 +24,7 @@ export const sshCommand: Command = {
         if (values.print) {
           const argv = ['ssh', ...sshArgvForVm(await sup.inspect(name), command)];
           if (json) printJson(io, { name, argv });
-          else io.out(`${argv.map(shellWord).join(' ')}\n`);
+          else io.out(`${argv.map(shellQuote).join(' ')}\n`);
           return 0;
         }
         // ssh's own output goes straight to the terminal; its exit code is ours (255: ssh itself failed).

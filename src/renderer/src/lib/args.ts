@@ -28,16 +28,7 @@ export function tokenizeArgs(text: string): string[] {
   return tokens;
 }
 
-/** One token quoted for a POSIX shell when it needs it (for the copyable command line). */
-export function shellQuote(token: string): string {
-  if (token !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(token)) return token;
-  return `'${token.replace(/'/g, `'\\''`)}'`;
-}
-
-/** A command line a user can paste into a shell. */
-export function commandLine(binary: string, argv: readonly string[]): string {
-  return [binary, ...argv].map(shellQuote).join(' ');
-}
+export { commandLine, shellQuote } from '../../../shared/shell-words';
 
 /** Tokens joined back into the form's text (the inverse of tokenizeArgs for what it produced). */
 export function joinArgs(tokens: readonly string[]): string {
