@@ -1,13 +1,12 @@
 // Snapshots through the built CLI on real QEMU: a running disposable guest (its overlay is qcow2) saves a
 // snapshot with its memory, a file written through the guest agent after the save is gone after the restore,
 // the guest goes on ticking and its agent answers; ls shows tag and size; rm removes it. A vmdesk killed
-// during a save leaves a running VM and an image that `qemu-img check` passes, and the next save works.
+// during a save leaves a running VM and an image that `qemu-img check` finds no corruption in, and the next save works.
 // A raw image is refused with what to do; a stopped qcow2 VM gets disk-only snapshots via qemu-img.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { killTracked, trackDir, trackPid } from '../helpers/cleanup';
 import { json, vmdesk } from '../helpers/cli';
@@ -108,7 +107,12 @@ describe('vmdesk snapshot on a running guest', () => {
     // QEMU finished the save without vmdesk (or never began it): either way the list is readable.
     expect((await ls('snap')).every((s) => s.tag === 'killed')).toBe(true);
     const overlay = join(t.home, 'vms', 'snap', 'overlay.qcow2');
-    execFileSync('qemu-img', ['check', '-U', '-q', '-f', 'qcow2', overlay]); // throws on corruption
+    // The image is live: QEMU's refcount cache may not be on disk yet. qcow2 writes refcounts before the
+    // tables that use them, so a live (or crashed) image can show leaked clusters (exit 3, harmless) but
+    // never a cluster used more than its refcount says (exit 2, corruption).
+    const check = spawnSync('qemu-img', ['check', '-U', '-f', 'qcow2', overlay], { encoding: 'utf8' });
+    expect([0, 3], check.stdout + check.stderr).toContain(check.status);
+    expect(check.stdout + check.stderr).not.toMatch(/^ERROR/m);
     const again = await vmdesk(['snapshot', 'snap', 'save', 'after-kill'], t.env);
     expect(again.code, again.stderr).toBe(0);
     expect((await ls('snap')).map((s) => s.tag)).toContain('after-kill');
