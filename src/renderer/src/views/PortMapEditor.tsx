@@ -4,6 +4,13 @@ import { useTaskForm, shouldShow } from '../stores/task-form';
 import type { FormField } from '../lib/task-form';
 import { portErrorCell } from '../lib/port-cell';
 
+// The three input cells of a row, in column order.
+const PORT_CELLS = [
+  { field: 'label', name: 'label', placeholder: 'http', numeric: false },
+  { field: 'guest', name: 'guest port', placeholder: '80', numeric: true },
+  { field: 'host', name: 'host port', placeholder: 'automatic', numeric: true },
+] as const;
+
 /** The editor; `errors` are the form's errors by field (`port:<label>` for a row). */
 export function PortMapEditor({ errors }: { errors: Partial<Record<FormField, string>> }) {
   const state = useTaskForm();
@@ -40,39 +47,20 @@ export function PortMapEditor({ errors }: { errors: Partial<Record<FormField, st
               return (
                 <Fragment key={row.id}>
                   <tr className={error ? 'has-error' : ''} data-testid="port-row">
-                    <td>
-                      <input
-                        ref={i === form.ports.length - 1 ? lastLabel : undefined}
-                        aria-label={`Port ${i + 1} label`}
-                        placeholder="http"
-                        value={row.label}
-                        onChange={(e) => updatePort(row.id, { label: e.target.value })}
-                        data-testid="port-label"
-                        aria-invalid={bad('label')}
-                      />
-                    </td>
-                    <td>
-                      <input
-                        aria-label={`Port ${i + 1} guest port`}
-                        inputMode="numeric"
-                        placeholder="80"
-                        value={row.guest}
-                        onChange={(e) => updatePort(row.id, { guest: e.target.value })}
-                        data-testid="port-guest"
-                        aria-invalid={bad('guest')}
-                      />
-                    </td>
-                    <td>
-                      <input
-                        aria-label={`Port ${i + 1} host port`}
-                        inputMode="numeric"
-                        placeholder="automatic"
-                        value={row.host}
-                        onChange={(e) => updatePort(row.id, { host: e.target.value })}
-                        data-testid="port-host"
-                        aria-invalid={bad('host')}
-                      />
-                    </td>
+                    {PORT_CELLS.map((c) => (
+                      <td key={c.field}>
+                        <input
+                          ref={c.field === 'label' && i === form.ports.length - 1 ? lastLabel : undefined}
+                          aria-label={`Port ${i + 1} ${c.name}`}
+                          inputMode={c.numeric ? 'numeric' : undefined}
+                          placeholder={c.placeholder}
+                          value={row[c.field]}
+                          onChange={(e) => updatePort(row.id, { [c.field]: e.target.value })}
+                          data-testid={`port-${c.field}`}
+                          aria-invalid={bad(c.field)}
+                        />
+                      </td>
+                    ))}
                     <td>
                       <button
                         type="button"
