@@ -1,10 +1,13 @@
 // `vmdesk test JOBFILE` with the real test guest under TCG (issue #16): a Nomad job (HCL2) whose service has an
 // `http` and a `tcp` check on the guest's forwarded HTTP port runs those checks. The job file lies in a temp dir
 // next to a hard link of the guest image, and its image_path is relative: it resolves against the job file's
-// directory. Nothing is imported to disk; the report names the imported checks.
-import { existsSync, linkSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+// directory. Nothing is imported to disk; the report names the imported checks. A second job brings its image as
+// an artifact (served by a real HTTP server): vmdesk test fetches it into the job file's directory first.
+import { createHash } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startArtifactServer, type ArtifactServer } from '../helpers/artifact-server';
 import { killTracked, trackDir } from '../helpers/cleanup';
 import { vmdesk } from '../helpers/cli';
 import { makeTempHome, type TempHome } from '../helpers/temp-home';
@@ -15,6 +18,7 @@ vi.setConfig({ testTimeout: 480_000, hookTimeout: 240_000 });
 
 let t: TempHome;
 let jobDir: string;
+let server: ArtifactServer | undefined;
 
 const job = `job "webvm" {
   group "g" {
@@ -65,8 +69,9 @@ beforeAll(() => {
   linkSync(guestDisk, join(jobDir, 'guest.img'));
   writeFileSync(join(jobDir, 'job.nomad.hcl'), job);
 });
-afterAll(() => {
+afterAll(async () => {
   killTracked();
+  await server?.close();
   t?.remove();
 });
 
@@ -88,6 +93,31 @@ describe('vmdesk test on a Nomad job file', () => {
     // Nothing was imported into the job's directory, and the image was not written (the VM was disposable).
     expect(readdirSync(jobDir).sort()).toEqual(['guest.img', 'job.nomad.hcl']);
     expect(existsSync(join(jobDir, 'vm'))).toBe(false);
+    await expectNoVms(t);
+  });
+
+  it('fetches the job\'s artifact (the image) into the job file\'s directory first, then runs its checks', async () => {
+    server = await startArtifactServer({ 'disk.img': guestDisk });
+    const sha256 = createHash('sha256').update(readFileSync(guestDisk)).digest('hex');
+    const dir = join(t.home, 'fetched');
+    mkdirSync(dir);
+    const artifactJob = job
+      .replace('job "webvm"', 'job "artvm"')
+      .replace('image_path        = "guest.img"', 'image_path        = "local/disk.img"')
+      .replace(
+        '      driver = "qemu"\n',
+        `      driver = "qemu"\n      artifact {\n        source      = "${server.url('/f/disk.img')}"\n        destination = "local/disk.img"\n        mode        = "file"\n        options {\n          checksum = "sha256:${sha256}"\n        }\n      }\n`,
+      );
+    writeFileSync(join(dir, 'art.nomad.hcl'), artifactJob);
+    const results = join(t.home, 'results-art');
+    const r = await vmdesk(['test', join(dir, 'art.nomad.hcl'), '--results', results], t.env, 420_000);
+    expect(r.code, r.stderr).toBe(0);
+    expect(statSync(join(dir, 'local', 'disk.img')).size).toBe(statSync(guestDisk).size);
+    expect(server.served.get('/f/disk.img')).toBe(statSync(guestDisk).size);
+    expect(readReport(results).runs[0]!.checks.map((c) => [c.name, c.status])).toEqual([
+      ['front page', 'passed'],
+      ['web port', 'passed'],
+    ]);
     await expectNoVms(t);
   });
 
