@@ -1,7 +1,8 @@
 // `vmdesk test TASKFILE|NAME|JOBFILE [--task NAME] [--spec FILE] [--repeat N] [--keep] [--json] [--junit FILE] [--results DIR]`:
 // runs the task on a fresh disposable VM, runs its checks in order (src/main/checks/), always stops the VM
 // (SIGINT and SIGTERM included; --keep leaves a failed run's VM running), writes report.json, junit.xml and the run's
-// logs into the results directory. A Nomad job file runs its qemu task's service checks (checks/job-file.ts). Exit 0: every check passed in every run; 1: one failed; 2: invalid input.
+// logs into the results directory. A Nomad job file runs its qemu task's service checks (checks/job-file.ts).
+// Exit 0: every check passed in every run; 1: one failed; 2: invalid input.
 import { runSsh } from '../../main/ssh/run-ssh';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
