@@ -12,9 +12,9 @@ export function makeCliHome(): TempHome {
   return t;
 }
 
-/** Writes a task file for the guest into the home; returns its path. */
-export function writeGuestTask(t: TempHome, name: string, image: string, extra: Record<string, unknown> = {}): string {
+/** Writes a task file for the guest into the home (`config` merged into the task's config); returns its path. */
+export function writeGuestTask(t: TempHome, name: string, image: string, extra: Record<string, unknown> = {}, config: Record<string, unknown> = {}): string {
   const path = join(t.home, `${name}.task.json`);
-  writeFileSync(path, JSON.stringify(guestTask(name, image, { disposable: true, ...extra })));
+  writeFileSync(path, JSON.stringify(guestTask(name, image, { disposable: true, ...extra }, config)));
   return path;
 }

@@ -47,9 +47,9 @@ const full = task({
 const minimal = task({ name: 'tiny', config: { image_path: 'tiny.img' } });
 
 describe('export', () => {
-  it('says that a task\'s checks are not in the exported job (no silent drop)', () => {
+  it('says that a task\'s console check is not in the exported job (no silent drop)', () => {
     const checked = task({ name: 'chk', config: { image_path: 'tiny.img' }, checks: [{ name: 'boots', console: 'login:' }] });
-    expect(exportJob(checked).notes).toContainEqual(expect.stringMatching(/^checks \(1\) are vmdesk test's own and are not in the exported job/));
+    expect(exportJob(checked).notes).toContainEqual('checks "boots" (console) are vmdesk test\'s own: Nomad has no check for them, so they are not in the exported job');
     expect(exportJob(minimal).notes.some((n) => n.startsWith('checks'))).toBe(false);
   });
 

@@ -1,7 +1,8 @@
-// `vmdesk test TASKFILE|NAME [--spec FILE] [--repeat N] [--keep] [--json] [--junit FILE] [--results DIR]`:
+// `vmdesk test TASKFILE|NAME|JOBFILE [--task NAME] [--spec FILE] [--repeat N] [--keep] [--json] [--junit FILE] [--results DIR]`:
 // runs the task on a fresh disposable VM, runs its checks in order (src/main/checks/), always stops the VM
 // (SIGINT and SIGTERM included; --keep leaves a failed run's VM running), writes report.json, junit.xml and the run's
-// logs into the results directory. Exit 0: every check passed in every run; 1: one failed; 2: invalid input.
+// logs into the results directory. A Nomad job file runs its qemu task's service checks (checks/job-file.ts).
+// Exit 0: every check passed in every run; 1: one failed; 2: invalid input.
 import { runSsh } from '../../main/ssh/run-ssh';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -12,6 +13,8 @@ import { vmdeskHome, vmsDir } from '../../main/store/paths';
 import { junitXml } from '../../main/checks/junit';
 import { buildReport, defaultResultsDir, progressLine } from '../../main/checks/report';
 import { TestInputError, testChecks } from '../../main/checks/test-inputs';
+import { readJobFileText, taskFromJobFile } from '../../main/checks/job-file';
+import { loadDriverConfig } from '../../main/store/settings-file';
 import { runTestOnce, testVmName } from '../../main/checks/test-run';
 import { taskToFile } from '../../shared/task';
 import { openSupervisor, parseCli, reportError } from '../context';
@@ -23,11 +26,13 @@ export const testCommand: Command = {
   name: 'test',
   summary: 'Test a VM image: start it disposable, run the task\'s checks (console, port, http, agent, ssh, screen, shutdown), stop it; JUnit and JSON reports',
   usage:
-    'vmdesk test TASKFILE|NAME [--spec FILE] [--repeat N] [--keep] [--json] [--junit FILE] [--results DIR] [--driver-config FILE]\n' +
-    '  (checks come from the task\'s "checks" or from --spec FILE holding { "checks": [...] }; exit 0 all passed, 1 a check failed, 2 invalid input)',
+    'vmdesk test TASKFILE|NAME|JOBFILE [--task NAME] [--spec FILE] [--repeat N] [--keep] [--json] [--junit FILE] [--results DIR] [--driver-config FILE]\n' +
+    '  (checks come from the task\'s "checks" or from --spec FILE holding { "checks": [...] }; a Nomad job file (HCL2 or API JSON)\n' +
+    '   runs its qemu task\'s service checks (--task NAME picks one of several); exit 0 all passed, 1 a check failed, 2 invalid input)',
   async run(args, io) {
     const { values, positionals } = parseCli(args, {
       spec: { type: 'string' },
+      task: { type: 'string' },
       repeat: { type: 'string' },
       keep: { type: 'boolean' },
       json: { type: 'boolean' },
@@ -46,7 +51,18 @@ export const testCommand: Command = {
     let resolved;
     let checks;
     try {
-      resolved = await resolveTask(ref, { home });
+      const jobText = await readJobFileText(resolve(ref));
+      if (jobText === undefined && values.task !== undefined) throw new TestInputError('--task picks a task of a Nomad job file; give a job file, or drop --task');
+      resolved = jobText !== undefined
+        ? {
+            task: await taskFromJobFile(resolve(ref), jobText, {
+              home,
+              driverConfig: await loadDriverConfig({ home, ...(values['driver-config'] ? { file: values['driver-config'] } : {}) }),
+              ...(values.task !== undefined ? { only: values.task } : {}),
+            }),
+            taskFile: resolve(ref),
+          }
+        : await resolveTask(ref, { home });
       if (resolved.taskFile === join(vmsDir(home), ref, 'vm.json')) {
         throw new TestInputError(`the task file VM "${ref}" was started from is gone; give the task file (vmdesk test TASKFILE)`);
       }

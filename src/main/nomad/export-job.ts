@@ -6,6 +6,7 @@ import type { Task } from '../../shared/task';
 import { META_DISPLAY, META_DISPOSABLE } from './map-job';
 import { vmdeskNetworkArgs, vmdeskSmpArgs } from './vmdesk-net-args';
 import { exportHardware } from './hardware-nomad';
+import { exportChecks, type ExportService } from './export-checks';
 
 /** Options of an export. */
 export interface ExportOptions {
@@ -42,6 +43,8 @@ export interface ExportedJob {
   config: Array<[string, string | boolean | Array<string | Template>]>;
   resources: { memory: number; cores: number };
   meta: Record<string, string>;
+  /** The task's http/port checks as Nomad services (export-checks.ts). */
+  services?: ExportService[];
   /** Things the user should know about the exported job. */
   notes: string[];
 }
@@ -78,9 +81,8 @@ function exportArtifact(a: Artifact): ExportArtifact {
 export function exportJob(task: Task, opts: ExportOptions = {}): ExportedJob {
   const notes: string[] = [];
   if (task.display === 'vnc') notes.push('display "vnc" is vmdesk\'s own: Nomad\'s qemu driver runs the guest with -nographic (the job keeps it in meta vmdesk_display for a round trip)');
-  if (task.checks?.length) {
-    notes.push(`checks (${task.checks.length}) are vmdesk test's own and are not in the exported job: Nomad runs service checks, which vmdesk imports but does not write back yet`);
-  }
+  const checks = exportChecks(task);
+  notes.push(...checks.notes);
   const c = task.config;
   let imagePath = c.image_path;
   let artifact: ExportedJob['artifact'];
@@ -130,6 +132,7 @@ export function exportJob(task: Task, opts: ExportOptions = {}): ExportedJob {
     config,
     resources: { memory: task.resources.memory, cores: task.resources.cores },
     meta: { ...(task.disposable ? { [META_DISPOSABLE]: 'true' } : {}), ...(task.display === 'vnc' ? { [META_DISPLAY]: 'vnc' } : {}) },
+    ...(checks.services.length ? { services: checks.services } : {}),
     notes,
   };
 }
@@ -219,6 +222,17 @@ export function toHcl(job: ExportedJob, header: string): string {
   if (Object.keys(job.meta).length > 0) {
     L.push('', '      meta {', ...attrs('        ', Object.entries(job.meta).map(([k, v]) => [k, hclString(v)])), '      }');
   }
+  for (const svc of job.services ?? []) {
+    L.push('', '      service {', ...attrs('        ', [['name', hclString(svc.name)], ['port', hclString(svc.port)], ['provider', '"nomad"']]));
+    for (const c of svc.checks) {
+      const a: Array<[string, string]> = [['name', hclString(c.name)], ['type', hclString(c.type)]];
+      if (c.path !== undefined) a.push(['path', hclString(c.path)]);
+      if (c.method !== undefined) a.push(['method', hclString(c.method)]);
+      a.push(['interval', hclString(formatDuration(c.intervalMs))], ['timeout', hclString(formatDuration(c.timeoutMs))]);
+      L.push('', '        check {', ...attrs('          ', a), '        }');
+    }
+    L.push('      }');
+  }
   L.push('    }', '  }', '}', '');
   return L.join('\n');
 }
@@ -256,6 +270,21 @@ export function toApiJson(job: ExportedJob, target: { namespace?: string; region
     ];
   }
   if (Object.keys(job.meta).length > 0) task.Meta = job.meta;
+  if (job.services?.length) {
+    task.Services = job.services.map((svc) => ({
+      Name: svc.name,
+      PortLabel: svc.port,
+      Provider: 'nomad',
+      Checks: svc.checks.map((c) => ({
+        Name: c.name,
+        Type: c.type,
+        ...(c.path !== undefined ? { Path: c.path } : {}),
+        ...(c.method !== undefined ? { Method: c.method } : {}),
+        Interval: c.intervalMs * 1_000_000,
+        Timeout: c.timeoutMs * 1_000_000,
+      })),
+    }));
+  }
   return {
     Job: {
       ID: job.name,

@@ -24,6 +24,8 @@ import { JobReadError, readJob } from './read-job';
 export interface ImportOptions {
   /** Absolute directory under which each task gets its own directory (`<outDir>/<name>/`). */
   outDir: string;
+  /** Each task's directory instead of `<outDir>/<name>/` (`vmdesk test JOBFILE`: the job file's own directory). */
+  taskDirOf?: (name: string) => string;
   /** Import only these tasks, or this one (Nomad task name, `group/task`, or the vmdesk name). */
   only?: string | readonly string[];
   driverConfig: DriverConfig;
@@ -124,7 +126,7 @@ export async function importJobText(text: string, opts: ImportOptions): Promise<
 
   const identity = importIdentity(text, opts.only);
   const mapped = mapJob(job, {
-    taskDir: (name) => join(opts.outDir, name),
+    taskDir: (name) => taskDirOf(opts, name),
     allocId: opts.allocId ?? identity.allocId,
     pickHostPort: opts.pickHostPort ?? identity.pickHostPort,
     bindAddress: opts.driverConfig.port_bind_address,
@@ -150,6 +152,10 @@ export async function importJobText(text: string, opts: ImportOptions): Promise<
   }
   const ok = !diagnostics.some((d) => d.severity === 'error');
   return { ok, job: { name: job.name, format: job.format }, tasks, found, diagnostics };
+}
+
+function taskDirOf(opts: ImportOptions, name: string): string {
+  return opts.taskDirOf ? opts.taskDirOf(name) : join(opts.outDir, name);
 }
 
 function whereOf(m: MappedTask, field: string): { line?: number; path?: string } {
@@ -190,7 +196,7 @@ async function validateMapped(
     return undefined;
   }
   const task = parsed.task;
-  const taskDir = join(opts.outDir, m.name);
+  const taskDir = taskDirOf(opts, m.name);
   const taskFile = join(taskDir, `${m.name}.json`);
   const dc = opts.driverConfig;
 
