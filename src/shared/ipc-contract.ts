@@ -19,6 +19,8 @@ export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: ErrorDat
 const vmName = z.string().max(63).regex(VM_NAME_PATTERN, { error: 'not a valid VM name' });
 const none = z.undefined();
 const byName = strictObject({ name: vmName });
+const terminalCells = z.number().int().min(2).max(1000);
+const sshSession = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
 /** A declared invoke channel: the request schema (parsed in main) and the result type (for typing only). */
 interface InvokeSpec<Req extends z.ZodType, Res> {
@@ -266,6 +268,17 @@ export const invokeContract = {
   cacheInfo: invoke<CacheInfo>()(none),
   /** Removes every cache entry no VM's folder uses any more, and stale partial downloads. */
   clearCache: invoke<{ removed: number; partials: number; freedBytes: number; cache: CacheInfo }>()(none),
+  /**
+   * Opens an SSH terminal on a running VM with cloud_init (the system ssh with the VM's key and known_hosts, as
+   * `vmdesk ssh`); output comes as `sshData` events of this session, its end as `sshExit`.
+   */
+  sshOpen: invoke<{ session: number }>()(strictObject({ name: vmName, cols: terminalCells, rows: terminalCells })),
+  /** Keystrokes for an SSH terminal. */
+  sshWrite: invoke<void>()(strictObject({ session: sshSession, data: z.string().max(65536) })),
+  /** The SSH terminal's new size (becomes the remote pty's size). */
+  sshResize: invoke<void>()(strictObject({ session: sshSession, cols: terminalCells, rows: terminalCells })),
+  /** Ends an SSH terminal (its tab closed). */
+  sshClose: invoke<void>()(strictObject({ session: sshSession })),
   /** Builds the small demo Linux image (progress via `demoProgress`); resolves to the new VM's name. */
   buildDemoImage: invoke<{ name: string }>()(none),
 } as const;
@@ -287,6 +300,10 @@ export interface EventContract {
   download: Download;
   /** Progress of a `submitJob` for VM `name`. */
   nomadSubmit: { name: string; event: NomadSubmitEvent };
+  /** Output of an SSH terminal (`sshOpen`), base64-encoded. */
+  sshData: { session: number; name: string; data: string };
+  /** An SSH terminal ended: why, and whether trying again may help (sshd not up yet). */
+  sshExit: { session: number; name: string; code: number | null; message: string; retry: boolean };
 }
 
 /** Names of the events, for the preload's allowlist. */
@@ -299,6 +316,8 @@ export const eventNames = [
   'demoProgress',
   'nomadSubmit',
   'download',
+  'sshData',
+  'sshExit',
 ] as const satisfies ReadonlyArray<keyof EventContract>;
 
 /** An invoke channel's key. */

@@ -66,6 +66,40 @@ describe('vmdesk export (CLI)', () => {
     });
   });
 
+  it('cloud_init survives vmdesk export then vmdesk import (HCL and JSON): keys, hostname, user-data, no seed drive', async () => {
+    const cloud = {
+      name: 'cloud',
+      config: {
+        image_path: 'debian.qcow2',
+        port_map: { ssh: 22 },
+        cloud_init: {
+          hostname: 'box1',
+          user_data: '#cloud-config\n# ${HOME} stays text\nruncmd:\n  - echo "vmdesk-ok" > /dev/console\n',
+          ssh_authorized_keys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq7oE3ZL5b8x6m9cVv1Y7y2Yw2Jk8mG0b1c2d3e4f5g dev@laptop'],
+        },
+      },
+      ports: { ssh: 2222 },
+    };
+    await writeFile(join(dir, 'cloud.json'), JSON.stringify(cloud));
+    for (const format of ['hcl', 'json']) {
+      const out = join(dir, `cloud.${format}`);
+      const r = await vmdesk('export', join(dir, 'cloud.json'), '--format', format, '--out', out, '--artifact', 'https://images.example.com/vms/debian.qcow2');
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/cloud_init: the whole block is kept in meta vmdesk_cloud_init/);
+      expect(await readFile(out, 'utf8')).toMatch(/seed\.iso/);
+      const imported = await vmdesk('import', out, '--out', join(dir, `back-${format}`), '--json');
+      expect(imported.exitCode, imported.stdout + imported.stderr).toBe(0);
+      expect(imported.stdout + imported.stderr).toMatch(/cloud_init restored from meta vmdesk_cloud_init; dropped the seed -drive arg and the seed artifact https:\/\/images\.example\.com\/vms\/seed\.iso/);
+      const back = parseTask(JSON.parse(await readFile(join(dir, `back-${format}`, 'cloud', 'cloud.json'), 'utf8')));
+      const want = parseTask(cloud);
+      if (!back.ok || !want.ok) throw new Error('not a task');
+      expect(back.task.config.cloud_init).toEqual(want.task.config.cloud_init);
+      expect(back.task.config.drives).toBeUndefined();
+      expect(back.task.config.args).toEqual([]);
+      expect(back.task.artifacts?.map((a) => a.source)).toEqual(['https://images.example.com/vms/debian.qcow2']);
+    }
+  });
+
   it('says what is wrong for an unknown VM and a bad format', async () => {
     const missing = await vmdesk('export', 'nosuchvm');
     expect(missing.exitCode).toBe(1);

@@ -60,6 +60,10 @@ const samples: Record<InvokeName, Record<string, unknown> | undefined> = {
   cancelDownload: { name: 'web' },
   cacheInfo: undefined,
   clearCache: undefined,
+  sshOpen: { name: 'web', cols: 80, rows: 24 },
+  sshWrite: { session: 1, data: 'ls\n' },
+  sshResize: { session: 1, cols: 120, rows: 40 },
+  sshClose: { session: 1 },
 };
 
 let calls: string[];

@@ -27,6 +27,7 @@ export const TARGETS: Record<string, Target> = {
   'renderer.frame': { kind: 'at-most', stat: 'p95', limit: 33, text: 'p95 frame at most 33 ms' },
   'renderer.dropped': { kind: 'at-most', stat: 'max', limit: 0, text: '0 lines dropped' },
   'artifacts.download': { kind: 'ratio-at-least', limit: 0.9, text: 'at least 0.9× `curl -o` (median)' },
+  'cloud.done.in-process': { kind: 'ratio-at-most', limit: 1.02, text: 'within 2 % of raw QEMU (median)' },
   'app.main-ready': { kind: 'at-most', stat: 'median', limit: 500, text: 'at most 500 ms (median)' },
 };
 

@@ -13,6 +13,7 @@ import { writeAllOrNothing } from '../nomad/write-tasks';
 import { createNomadHandlers } from './nomad-services';
 import { createDisplayHandlers } from './display-services';
 import { createArtifactHandlers } from './artifact-services';
+import { createSshTerminal } from './ssh-terminal';
 import { createNomadSettings } from './nomad-settings';
 import { noVault, type TokenVault } from './token-vault';
 import { parseSettings, type Settings } from '../../shared/settings';
@@ -211,6 +212,8 @@ export function createAppServices(deps: AppDeps): AppServices {
   const artifacts = createArtifactHandlers({ home, driverConfig: () => currentSettings().driver, emit });
 
   const display = createDisplayHandlers({ home, env, supervisor, showSaveDialog: deps.showSaveDialog });
+
+  const sshTerminal = createSshTerminal({ supervisor, inspect: (name) => infoOf(name), emit });
 
   const handlers: Handlers = {
     async listVms() {
@@ -421,6 +424,7 @@ export function createAppServices(deps: AppDeps): AppServices {
     ...nomad,
     ...display.handlers,
     ...artifacts.handlers,
+    ...sshTerminal.handlers,
 
     async buildDemoImage() {
       // The demo VM gets its own task directory (tasks/<name>/): its disk sits next to its task file.
@@ -465,6 +469,7 @@ export function createAppServices(deps: AppDeps): AppServices {
     close() {
       void display.close();
       artifacts.close();
+      sshTerminal.close();
       for (const off of consoleSubs.values()) off();
       consoleSubs.clear();
       for (const off of offs) off();

@@ -7,6 +7,7 @@ import { META_DISPLAY, META_DISPOSABLE } from './map-job';
 import { vmdeskNetworkArgs, vmdeskSmpArgs } from './vmdesk-net-args';
 import { exportHardware } from './hardware-nomad';
 import { exportChecks, type ExportService } from './export-checks';
+import { META_CLOUD_INIT, cloudInitMetaValue } from './cloud-init-nomad';
 
 /** Options of an export. */
 export interface ExportOptions {
@@ -108,6 +109,12 @@ export function exportJob(task: Task, opts: ExportOptions = {}): ExportedJob {
   const generated = [...vmdeskNetworkArgs(task), ...vmdeskSmpArgs(task)].map((a) => (a.includes('${') ? new Template(a) : a));
   const hw = exportHardware(task, opts.artifactUrl);
   notes.push(...hw.notes);
+  const ci = c.cloud_init;
+  if (ci) {
+    notes.push(`cloud_init: the whole block is kept in meta ${META_CLOUD_INIT} (JSON), so vmdesk import restores it; Nomad itself ignores it`);
+    const refs = (['user_data', 'network_config'] as const).filter((k) => typeof ci[k] === 'object');
+    if (refs.length) notes.push(`cloud_init: ${refs.map((k) => `${k} {file: ${(ci[k] as { file: string }).file}}`).join(', ')} kept as a file reference (relative to the task file): put the file beside the imported task file`);
+  }
   config.push(['args', [...c.args, ...hw.args, ...generated]]);
 
   const ports: ExportPort[] = Object.entries(task.ports).map(([label, host]) => {
@@ -131,7 +138,11 @@ export function exportJob(task: Task, opts: ExportOptions = {}): ExportedJob {
     ...(hw.artifacts.length ? { extraArtifacts: hw.artifacts } : {}),
     config,
     resources: { memory: task.resources.memory, cores: task.resources.cores },
-    meta: { ...(task.disposable ? { [META_DISPOSABLE]: 'true' } : {}), ...(task.display === 'vnc' ? { [META_DISPLAY]: 'vnc' } : {}) },
+    meta: {
+      ...(task.disposable ? { [META_DISPOSABLE]: 'true' } : {}),
+      ...(task.display === 'vnc' ? { [META_DISPLAY]: 'vnc' } : {}),
+      ...(ci ? { [META_CLOUD_INIT]: cloudInitMetaValue(ci) } : {}),
+    },
     ...(checks.services.length ? { services: checks.services } : {}),
     notes,
   };

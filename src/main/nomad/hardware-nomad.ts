@@ -5,6 +5,7 @@
 // qemu driver: export says so. Pure.
 import type { HardwareConfig, TaskDrive } from '../../shared/hardware';
 import type { Task } from '../../shared/task';
+import { SEED_DRIVE_ARG, SEED_LOCAL_NAME } from './cloud-init-nomad';
 
 /** Where Debian's ovmf puts the firmware a Nomad client needs (the exported args name them). */
 export const NOMAD_OVMF = {
@@ -82,10 +83,11 @@ export function exportHardware(task: Task, imageUrl?: string): HardwareExport {
     ship(name, `drives[${i}] (${d.path})`);
   }
   if (c.cloud_init) {
-    // Nomad's qemu driver cannot build a NoCloud seed: the job attaches the ISO vmdesk builds at start.
-    out.args.push('-drive', 'file=local/seed.iso,format=raw,if=ide,media=cdrom,readonly=on');
+    // Nomad's qemu driver cannot build a NoCloud seed: the job attaches the ISO vmdesk builds at start (and
+    // carries the block itself in meta for a round trip: cloud-init-nomad.ts).
+    out.args.push('-drive', SEED_DRIVE_ARG);
     needs.add('-drive');
-    ship('seed.iso', 'the cloud-init seed ISO (vmdesk writes it at each start to <VM dir>/cloud-init/seed.iso; start the VM here once to make it)');
+    ship(SEED_LOCAL_NAME, 'the cloud-init seed ISO (vmdesk writes it at each start to <VM dir>/cloud-init/seed.iso; start the VM here once to make it)');
     if (!c.cloud_init.ssh_authorized_keys) out.notes.push("cloud_init: the seed authorizes this machine's generated key for the VM (<VM dir>/ssh/id_ed25519); set ssh_authorized_keys to log in from elsewhere");
   }
   if (c.boot === 'cdrom') {

@@ -10,6 +10,7 @@ import { decideDns, decidePorts } from './ports';
 import { mapArtifacts } from './map-artifacts';
 import { stripVmdeskArgs } from './vmdesk-net-args';
 import { importHardware } from './hardware-nomad';
+import { META_CLOUD_INIT, dropSeedDriveArgs, isExportedSeedArtifact, readCloudInitMeta } from './cloud-init-nomad';
 import type { CheckSpec } from '../../shared/checks';
 import { mapServiceCheck, uniqueCheckName } from './map-checks';
 
@@ -248,6 +249,28 @@ function mapTask(group: NomadGroup, t: NomadTask, name: string, claims: Claims, 
   const dns = decideDns(task, [...t.networks, ...group.networks]);
   diagnostics.push(...dns.diagnostics);
 
+  // cloud_init from an exported job's meta (cloud-init-nomad.ts): restored, and then the seed drive and artifact
+  // export wrote for it are vmdesk's to build again, so they are dropped.
+  const ciRaw = t.meta[META_CLOUD_INIT];
+  const ci = ciRaw === undefined ? undefined : readCloudInitMeta(ciRaw, format === 'hcl');
+  if (ci && !ci.ok) diag('error', 'invalid', ci.message, t.where);
+  let artifactsIn = t.artifacts;
+  if (ci?.ok) {
+    fieldWhere['config.cloud_init'] = t.where;
+    const dropped: string[] = [];
+    if (Array.isArray(config.args) && config.args.every((a) => typeof a === 'string')) {
+      const s = dropSeedDriveArgs(config.args as string[]);
+      config.args = s.args;
+      if (s.dropped) dropped.push('the seed -drive arg');
+    }
+    const seedArtifacts = t.artifacts.filter(isExportedSeedArtifact);
+    if (seedArtifacts.length === 1) {
+      artifactsIn = t.artifacts.filter((a) => a !== seedArtifacts[0]);
+      dropped.push(`the seed artifact ${seedArtifacts[0]!.source}`);
+    }
+    diag('info', 'cloud-init', `cloud_init restored from meta ${META_CLOUD_INIT}${dropped.length ? `; dropped ${dropped.join(' and ')} (vmdesk builds the seed itself at each start)` : ''}`, t.where);
+  }
+
   // vmdesk's own forwarding arguments (from an exported job) are dropped: vmdesk derives them again.
   const cores = typeof t.resources.cores === 'number' ? t.resources.cores : undefined;
   if (Array.isArray(config.args) && config.args.every((a) => typeof a === 'string')) {
@@ -340,7 +363,7 @@ function mapTask(group: NomadGroup, t: NomadTask, name: string, claims: Claims, 
   }
 
   // Artifacts: carried over as the task option `artifacts` (map-artifacts.ts); vmdesk fetches them at start.
-  const mapped = mapArtifacts(t.artifacts, diag);
+  const mapped = mapArtifacts(artifactsIn, diag);
   const artifactDestinations = mapped.destinations;
 
   // kill_timeout
@@ -360,6 +383,7 @@ function mapTask(group: NomadGroup, t: NomadTask, name: string, claims: Claims, 
   for (const [k, v] of Object.entries(t.meta)) {
     if (k === META_DISPOSABLE) disposable = v === 'true';
     else if (k === META_DISPLAY) display = String(v);
+    else if (k === META_CLOUD_INIT) continue; // read above
     else diag('info', 'unsupported', `meta "${k}" is not carried over`, t.where);
   }
 
@@ -379,6 +403,8 @@ function mapTask(group: NomadGroup, t: NomadTask, name: string, claims: Claims, 
   }
   for (const l of t.leftovers) if (!isMappableCheck(l)) diagnostics.push(leftoverDiagnostic(l, task));
 
+  // After interpolation: the block's text is the guest's, never a Nomad template.
+  if (ci?.ok) config.cloud_init = ci.value;
   const taskFile: Record<string, unknown> = { name, config };
   if (Object.keys(resources).length > 0) taskFile.resources = resources;
   if (Object.keys(ports.ports).length > 0) taskFile.ports = ports.ports;

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { VmdeskError } from '../../shared/errors';
 import type { VmInfo } from '../../shared/vm';
 import type { SupervisorApi } from '../supervisor/api';
-import { sshCommandFor } from './ssh-command';
+import { sshCommandFor, type SshCommandOptions } from './ssh-command';
 
 /** What one ssh run gave (stdout/stderr are empty when they went to the terminal). */
 export interface SshResult {
@@ -16,7 +16,7 @@ export interface SshResult {
 }
 
 /** The argv after `ssh` for VM `info` running `command`, or a VmdeskError saying what is missing and how to fix it. */
-export function sshArgvForVm(info: VmInfo, command: readonly string[], keyExists: (file: string) => boolean = existsSync): string[] {
+export function sshArgvForVm(info: VmInfo, command: readonly string[], keyExists: (file: string) => boolean = existsSync, opts: SshCommandOptions = {}): string[] {
   const ssh = info.ssh;
   if (!ssh) {
     throw new VmdeskError('BAD_REQUEST', `${info.name} has no cloud_init block, so vmdesk did not set up SSH for it; add "cloud_init": {} to its config (and "port_map": {"ssh": 22}) and start it again`);
@@ -28,7 +28,7 @@ export function sshArgvForVm(info: VmInfo, command: readonly string[], keyExists
   if (ssh.keyFile && !keyExists(ssh.keyFile)) {
     throw new VmdeskError('BAD_REQUEST', `${info.name}'s SSH key ${ssh.keyFile} is missing; restart the VM (vmdesk stop ${info.name}; vmdesk start ...) to generate and inject a new one`);
   }
-  return sshCommandFor({ user: ssh.user, host: ssh.host, port: ssh.port, knownHosts: ssh.knownHosts, ...(ssh.keyFile ? { keyFile: ssh.keyFile } : {}) }, command);
+  return sshCommandFor({ user: ssh.user, host: ssh.host, port: ssh.port, knownHosts: ssh.knownHosts, ...(ssh.keyFile ? { keyFile: ssh.keyFile } : {}) }, command, opts);
 }
 
 /** Options of runSsh. */

@@ -14,10 +14,22 @@ export interface SshTarget {
   knownHosts: string;
 }
 
+/** How sshCommandFor runs ssh. */
+export interface SshCommandOptions {
+  /** No prompts (default: when there is a command). */
+  batch?: boolean;
+  /**
+   * `-tt`: a pty on the remote side even though ssh's own stdin is a pipe (the app's SSH terminal: Electron has no
+   * local pty without a native module), and no escape character (`~.` is the user's text, not ssh's).
+   */
+  forceTty?: boolean;
+}
+
 /** The argv after `ssh` (or with it, `withBinary`): options, user@host, then `--` and the command if any. Pure. */
-export function sshCommandFor(t: SshTarget, command: readonly string[] = [], opts: { batch?: boolean } = {}): string[] {
+export function sshCommandFor(t: SshTarget, command: readonly string[] = [], opts: SshCommandOptions = {}): string[] {
   const batch = opts.batch ?? command.length > 0;
   return [
+    ...(opts.forceTty ? ['-tt', '-e', 'none'] : []),
     ...(t.keyFile ? ['-i', t.keyFile, '-o', 'IdentitiesOnly=yes'] : []),
     '-p', String(t.port),
     '-o', `UserKnownHostsFile=${t.knownHosts}`,

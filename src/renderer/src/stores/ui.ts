@@ -3,8 +3,8 @@ import { create } from 'zustand';
 
 /** The VM view's tabs, in order (Ctrl+1..5). */
 export const VM_TABS = ['overview', 'console', 'logs', 'stats', 'events', 'display', 'snapshots'] as const;
-/** A VM view tab. */
-export type VmTab = (typeof VM_TABS)[number];
+/** A VM view tab; `ssh` (the SSH terminal) is shown only for a VM with SSH access (cloud_init). */
+export type VmTab = (typeof VM_TABS)[number] | 'ssh';
 
 /** The page in the main area. */
 export type Route =

@@ -11,13 +11,14 @@ import { StatsTab } from './vm/StatsTab';
 import { EventsTab } from './vm/EventsTab';
 import { DisplayTab } from './vm/DisplayTab';
 import { SnapshotsTab } from './vm/SnapshotsTab';
+import { SshTab } from './vm/SshTab';
 import { currentUptimeMs, formatUptime } from '../lib/format';
 import { useNow } from '../components/hooks';
 import { call } from '../api';
 import { useDownloads } from '../stores/downloads';
 import { DownloadProgress } from '../components/DownloadProgress';
 
-const TAB_LABEL: Record<VmTab, string> = { overview: 'Overview', console: 'Console', logs: 'Logs', stats: 'Stats', events: 'Events', display: 'Display', snapshots: 'Snapshots' };
+const TAB_LABEL: Record<VmTab, string> = { overview: 'Overview', console: 'Console', logs: 'Logs', stats: 'Stats', events: 'Events', display: 'Display', snapshots: 'Snapshots', ssh: 'SSH' };
 
 /** The VM page. */
 export function VmView({ name }: { name: string }) {
@@ -46,7 +47,7 @@ export function VmView({ name }: { name: string }) {
   if (!vm) return <div className="page muted">No VM named “{name}”.</div>;
 
   const onTabKey = (e: React.KeyboardEvent) => {
-    const i = VM_TABS.indexOf(tab);
+    const i = (VM_TABS as readonly VmTab[]).indexOf(tab);
     const next = e.key === 'ArrowRight' ? (i + 1) % VM_TABS.length : e.key === 'ArrowLeft' ? (i + VM_TABS.length - 1) % VM_TABS.length : -1;
     if (next >= 0) {
       e.preventDefault();
@@ -70,7 +71,7 @@ export function VmView({ name }: { name: string }) {
       </header>
       {download && download.status !== 'done' && <DownloadProgress d={download} />}
       <div className="tabs" role="tablist" aria-label="VM views" onKeyDown={onTabKey}>
-        {VM_TABS.map((t, i) => (
+        {[...VM_TABS, ...(vm.ssh || tab === 'ssh' ? (['ssh'] as const) : [])].map((t, i) => (
           <button
             key={t}
             ref={(el) => {
@@ -84,7 +85,7 @@ export function VmView({ name }: { name: string }) {
             tabIndex={tab === t ? 0 : -1}
             className={`tab${tab === t ? ' active' : ''}`}
             onClick={() => setTab(t)}
-            title={`Ctrl+${i + 1}`}
+            title={i < VM_TABS.length ? `Ctrl+${i + 1}` : undefined}
           >
             {TAB_LABEL[t]}
           </button>
@@ -98,6 +99,7 @@ export function VmView({ name }: { name: string }) {
         {tab === 'events' && <EventsTab name={name} />}
         {tab === 'display' && <DisplayTab key={name} vm={vm} />}
         {tab === 'snapshots' && <SnapshotsTab key={name} vm={vm} />}
+        {tab === 'ssh' && <SshTab key={name} vm={vm} />}
       </div>
     </div>
   );
@@ -143,6 +145,11 @@ function VmActions({ name }: { name: string }) {
             {pending === 'restart' ? <Spinner label="Restarting…" /> : 'Restart'}
           </button>
         </>
+      )}
+      {vm.ssh && vm.state === 'running' && (
+        <button type="button" className="btn" onClick={() => useUi.getState().setTab('ssh')} data-testid="action-ssh" title="Open a terminal logged in to the VM over SSH (the VM's own key)">
+          SSH
+        </button>
       )}
       <span className="actions-sep" />
       <button type="button" className="btn" disabled={busy} onClick={() => navigate({ page: 'edit', name })} data-testid="action-edit">

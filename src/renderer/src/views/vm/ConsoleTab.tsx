@@ -1,8 +1,7 @@
 // Console: the VM's live serial console in xterm.js, with input, scrollback and copy.
-import { useEffect, useRef, useState } from 'react';
-import { Terminal } from '@xterm/xterm';
-import { FitAddon } from '@xterm/addon-fit';
-import '@xterm/xterm/css/xterm.css';
+import { useRef, useState } from 'react';
+import type { Terminal } from '@xterm/xterm';
+import { TERMINAL_SCROLLBACK, XtermTerminal, terminalText } from '../../components/XtermTerminal';
 import type { VmInfo } from '../../../../shared/vm';
 import type { ErrorData } from '../../../../shared/errors';
 import { api, call } from '../../api';
@@ -11,16 +10,9 @@ import { skippedNotice } from '../../lib/console-notice';
 import { copyText } from '../../lib/clipboard';
 import { hintFor } from '../../lib/error-hints';
 import { isActive } from '../../stores/vms';
-import { consoleKeyOwner } from '../../lib/shortcuts';
 
 /** Lines the terminal keeps above the screen. */
-export const CONSOLE_SCROLLBACK = 10_000;
-
-function terminalTheme(): { background: string; foreground: string; cursor: string; selectionBackground: string } {
-  const css = getComputedStyle(document.documentElement);
-  const v = (name: string) => css.getPropertyValue(name).trim();
-  return { background: v('--term-bg'), foreground: v('--term-fg'), cursor: v('--term-fg'), selectionBackground: v('--term-selection') };
-}
+export const CONSOLE_SCROLLBACK = TERMINAL_SCROLLBACK;
 
 /** Bytes of the console log's tail shown for a VM that is not running. */
 export const CONSOLE_TAIL_BYTES = 64 * 1024;
@@ -37,47 +29,13 @@ async function showConsoleTail(name: string, write: (text: string) => void, onEr
 
 /** The Console tab. */
 export function ConsoleTab({ vm }: { vm: VmInfo }) {
-  const host = useRef<HTMLDivElement>(null);
   const termRef = useRef<Terminal | null>(null);
   const [error, setError] = useState<ErrorData | undefined>();
   const [copied, setCopied] = useState('');
   const active = isActive(vm);
-  // The terminal is rebuilt when the VM starts or stops: a fresh boot gets a fresh screen.
   const live = active;
 
-  useEffect(() => {
-    const term = new Terminal({
-      scrollback: CONSOLE_SCROLLBACK,
-      convertEol: false,
-      cursorBlink: true,
-      fontFamily: 'DejaVu Sans Mono, Menlo, Consolas, monospace',
-      fontSize: 13,
-      theme: terminalTheme(),
-    });
-    const fit = new FitAddon();
-    term.loadAddon(fit);
-    term.open(host.current!);
-    termRef.current = term;
-    // The app's keys (Ctrl+Shift+…, Ctrl+1…5, F1, Ctrl+] to leave) bubble to the app's handler; everything
-    // else goes to the guest.
-    term.attachCustomKeyEventHandler((e) => {
-      if (e.type === 'keydown' && e.ctrlKey && e.shiftKey && e.key.toLowerCase() === 'c') {
-        void copyText(term.getSelection());
-        return false;
-      }
-      return consoleKeyOwner(e) === 'guest';
-    });
-    const fitNow = () => {
-      try {
-        fit.fit();
-      } catch {
-        /* not laid out yet */
-      }
-    };
-    fitNow();
-    const resize = new ResizeObserver(fitNow);
-    resize.observe(host.current!);
-
+  const attach = (term: Terminal) => {
     const name = vm.name;
     const off = api().on('consoleData', (p) => {
       if (p.name !== name) return;
@@ -99,27 +57,18 @@ export function ConsoleTab({ vm }: { vm: VmInfo }) {
       // Not running: show the end of what the console printed last (QEMU's own console log).
       void showConsoleTail(name, (bytes) => term.write(bytes), setError);
     }
-    term.focus();
     return () => {
       off();
       input.dispose();
-      resize.disconnect();
       if (live) void call((a) => a.consoleUnsubscribe({ name }));
-      term.dispose();
-      termRef.current = null;
     };
-  }, [vm.name, live]);
+  };
 
   const copy = async (what: 'selection' | 'all') => {
     const term = termRef.current;
     if (!term) return;
     let text = term.getSelection();
-    if (what === 'all' || text === '') {
-      const buf = term.buffer.active;
-      const lines: string[] = [];
-      for (let i = 0; i < buf.length; i++) lines.push(buf.getLine(i)?.translateToString(true) ?? '');
-      text = lines.join('\n').replace(/\n+$/, '\n');
-    }
+    if (what === 'all' || text === '') text = terminalText(term);
     setCopied((await copyText(text)) ? (what === 'all' ? 'Copied everything' : 'Copied') : 'Copy failed');
     setTimeout(() => setCopied(''), 1500);
   };
@@ -151,7 +100,8 @@ export function ConsoleTab({ vm }: { vm: VmInfo }) {
           {error.message} {hintFor(error)}
         </div>
       )}
-      <div className="terminal-host" ref={host} data-testid="terminal" />
+      {/* The terminal is rebuilt when the VM starts or stops: a fresh boot gets a fresh screen. */}
+      <XtermTerminal key={`${vm.name}:${live}`} attach={attach} termRef={termRef} />
     </div>
   );
 }
