@@ -60,6 +60,10 @@ const samples: Record<InvokeName, Record<string, unknown> | undefined> = {
   cancelDownload: { name: 'web' },
   cacheInfo: undefined,
   clearCache: undefined,
+  checksOverview: { name: 'web' },
+  runChecks: { name: 'web' },
+  stopChecks: { name: 'web' },
+  readTestFile: { name: 'web', run: '20261204T005812Z', file: 'console.log' },
 };
 
 let calls: string[];

@@ -13,6 +13,7 @@ import { writeAllOrNothing } from '../nomad/write-tasks';
 import { createNomadHandlers } from './nomad-services';
 import { createDisplayHandlers } from './display-services';
 import { createArtifactHandlers } from './artifact-services';
+import { createChecksHandlers } from './checks-handlers';
 import { createNomadSettings } from './nomad-settings';
 import { noVault, type TokenVault } from './token-vault';
 import { parseSettings, type Settings } from '../../shared/settings';
@@ -211,6 +212,8 @@ export function createAppServices(deps: AppDeps): AppServices {
   const artifacts = createArtifactHandlers({ home, driverConfig: () => currentSettings().driver, emit });
 
   const display = createDisplayHandlers({ home, env, supervisor, showSaveDialog: deps.showSaveDialog });
+
+  const checks = createChecksHandlers({ home, supervisor, emit, taskFileOf, fetchBeforeStart: artifacts.fetchBeforeStart });
 
   const handlers: Handlers = {
     async listVms() {
@@ -421,6 +424,7 @@ export function createAppServices(deps: AppDeps): AppServices {
     ...nomad,
     ...display.handlers,
     ...artifacts.handlers,
+    ...checks.handlers,
 
     async buildDemoImage() {
       // The demo VM gets its own task directory (tasks/<name>/): its disk sits next to its task file.
@@ -464,6 +468,7 @@ export function createAppServices(deps: AppDeps): AppServices {
     },
     close() {
       void display.close();
+      checks.close();
       artifacts.close();
       for (const off of consoleSubs.values()) off();
       consoleSubs.clear();
