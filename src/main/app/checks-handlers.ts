@@ -2,7 +2,7 @@
 // (src/main/checks/test-session.ts: a disposable VM, report.json, junit.xml and the logs in the same results
 // folder the CLI uses), push each check's live state, stop it on request, and list and read the previous runs.
 // Spread into services.ts.
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { applyLiveEvent, type ChecksLiveEvent, type LiveTestRun } from '../../shared/checks-live';
 import { VmdeskError } from '../../shared/errors';
@@ -134,15 +134,19 @@ export function createChecksHandlers(deps: ChecksDeps): { handlers: ChecksHandle
         const folder = join(testResultsRoot(home, task.name), run);
         const path = resolve(folder, file);
         // The request's patterns already forbid "..", "/" at the start and hidden files; this is the second lock.
-        if (!path.startsWith(folder + sep)) throw new VmdeskError('BAD_REQUEST', `${file} is not inside the run's results folder`);
-        const info = await stat(path).catch(() => undefined);
-        if (!info?.isFile()) throw new VmdeskError('BAD_REQUEST', `the run ${run} has no file ${file} (it may have been removed)`);
+        const real = await realpath(path).catch(() => undefined);
+        const realFolder = await realpath(folder).catch(() => folder);
+        if (!path.startsWith(folder + sep) || (real && !real.startsWith(realFolder + sep))) {
+          throw new VmdeskError('BAD_REQUEST', `${file} is not inside the run's results folder`);
+        }
+        const info = real ? await stat(real).catch(() => undefined) : undefined;
+        if (!real || !info?.isFile()) throw new VmdeskError('BAD_REQUEST', `the run ${run} has no file ${file} (it may have been removed)`);
         if (file.endsWith('.png')) {
           if (info.size > TEST_PNG_MAX_BYTES) throw new VmdeskError('BAD_REQUEST', `${file} is larger than ${TEST_PNG_MAX_BYTES} bytes`);
-          return { kind: 'png', base64: (await readRange(path, 0, info.size)).toString('base64'), size: info.size };
+          return { kind: 'png', base64: (await readRange(real, 0, info.size)).toString('base64'), size: info.size };
         }
         const offset = Math.max(0, info.size - TEST_CONSOLE_MAX_BYTES);
-        return { kind: 'text', text: new TextDecoder('utf-8').decode(await readRange(path, offset, info.size - offset)), size: info.size, offset };
+        return { kind: 'text', text: new TextDecoder('utf-8').decode(await readRange(real, offset, info.size - offset)), size: info.size, offset };
       },
     },
     close() {
