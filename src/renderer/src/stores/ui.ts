@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 
 /** The VM view's tabs, in order (Ctrl+1..5). */
-export const VM_TABS = ['overview', 'console', 'logs', 'stats', 'events', 'display', 'snapshots'] as const;
+export const VM_TABS = ['overview', 'console', 'logs', 'stats', 'events', 'display', 'snapshots', 'checks'] as const;
 /** A VM view tab. */
 export type VmTab = (typeof VM_TABS)[number];
 

@@ -1,4 +1,4 @@
-// One VM: header with state and actions, and the Overview / Console / Logs / Stats / Events / Display / Snapshots tabs.
+// One VM: header with state and actions, and the Overview / Console / Logs / Stats / Events / Display / Snapshots / Checks tabs.
 import { useEffect, useRef } from 'react';
 import { useUi, VM_TABS, type VmTab } from '../stores/ui';
 import { isActive, useVms } from '../stores/vms';
@@ -11,13 +11,14 @@ import { StatsTab } from './vm/StatsTab';
 import { EventsTab } from './vm/EventsTab';
 import { DisplayTab } from './vm/DisplayTab';
 import { SnapshotsTab } from './vm/SnapshotsTab';
+import { ChecksTab } from './vm/ChecksTab';
 import { currentUptimeMs, formatUptime } from '../lib/format';
 import { useNow } from '../components/hooks';
 import { call } from '../api';
 import { useDownloads } from '../stores/downloads';
 import { DownloadProgress } from '../components/DownloadProgress';
 
-const TAB_LABEL: Record<VmTab, string> = { overview: 'Overview', console: 'Console', logs: 'Logs', stats: 'Stats', events: 'Events', display: 'Display', snapshots: 'Snapshots' };
+const TAB_LABEL: Record<VmTab, string> = { overview: 'Overview', console: 'Console', logs: 'Logs', stats: 'Stats', events: 'Events', display: 'Display', snapshots: 'Snapshots', checks: 'Checks' };
 
 /** The VM page. */
 export function VmView({ name }: { name: string }) {
@@ -98,6 +99,7 @@ export function VmView({ name }: { name: string }) {
         {tab === 'events' && <EventsTab name={name} />}
         {tab === 'display' && <DisplayTab key={name} vm={vm} />}
         {tab === 'snapshots' && <SnapshotsTab key={name} vm={vm} />}
+        {tab === 'checks' && <ChecksTab key={name} vm={vm} />}
       </div>
     </div>
   );
