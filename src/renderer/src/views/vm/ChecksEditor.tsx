@@ -75,7 +75,7 @@ function CheckCard({ row, index, errors }: { row: CheckRow; index: number; error
       <div className="check-card-head">
         <span className="check-index">{index + 1}</span>
         {input('name', 'Name', 'boots')}
-        <div className={`field${errors.kind ? ' has-error' : ''}`}>
+        <div className={`field check-kind-field${errors.kind ? ' has-error' : ''}`}>
           <label className="field-label" htmlFor={id('kind')}>
             Kind
           </label>
