@@ -12,6 +12,7 @@ import type { CacheInfo, Download } from './download';
 import { TASK_FILE_MAX_BYTES, VM_NAME_PATTERN } from './limits';
 import { nomadSettingsRequestSchema, type NomadSettingsView } from './nomad-settings';
 import { strictObject } from './schema-helpers';
+import type { ChecksLiveEvent, ChecksOverview } from './checks-live';
 
 /** What every invoke resolves to: errors cross IPC as data with a stable code. */
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: ErrorData };
@@ -124,6 +125,9 @@ export interface NomadSubmitResult {
   outcome: 'running' | 'failed' | 'timeout' | 'registered';
   reason?: string;
 }
+
+/** A file of a previous test run, for the Checks tab's evidence. */
+export type TestFile = { kind: 'text'; text: string; size: number; offset: number } | { kind: 'png'; base64: string; size: number };
 
 /** Every invoke channel. Channel name on the wire: `vmdesk:<key>`. */
 export const invokeContract = {
@@ -281,6 +285,20 @@ export const invokeContract = {
   sshClose: invoke<void>()(strictObject({ session: sshSession })),
   /** Builds the small demo Linux image (progress via `demoProgress`); resolves to the new VM's name. */
   buildDemoImage: invoke<{ name: string }>()(none),
+  /** The Checks tab: the `vmdesk test` command line, the test going on and the last runs (their report.json), newest first. */
+  checksOverview: invoke<ChecksOverview>()(byName),
+  /** Runs the VM's saved checks with `vmdesk test`'s engine on a disposable VM (progress via `checksProgress`); resolves once begun. */
+  runChecks: invoke<{ resultsDir: string }>()(byName),
+  /** Stops the test going on: the check running is cut short and the test VM is stopped. */
+  stopChecks: invoke<void>()(byName),
+  /** A file of a previous run of the VM's test: its console.log (text, the last MiB) or a kept screenshot (PNG). */
+  readTestFile: invoke<TestFile>()(
+    strictObject({
+      name: vmName,
+      run: z.string().regex(/^\d{8}T\d{6}Z(-\d+)?$/, { error: 'not a results folder name' }),
+      file: z.string().max(200).regex(/^(run-\d{1,4}\/)?[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'not a results file name' }),
+    }),
+  ),
 } as const;
 
 /** Every event main pushes to the renderer. */
@@ -304,6 +322,8 @@ export interface EventContract {
   sshData: { session: number; name: string; data: string };
   /** An SSH terminal ended: why, and whether trying again may help (sshd not up yet). */
   sshExit: { session: number; name: string; code: number | null; message: string; retry: boolean };
+  /** Progress of the Checks tab's test of VM `name`. */
+  checksProgress: { name: string; event: ChecksLiveEvent };
 }
 
 /** Names of the events, for the preload's allowlist. */
@@ -318,6 +338,7 @@ export const eventNames = [
   'download',
   'sshData',
   'sshExit',
+  'checksProgress',
 ] as const satisfies ReadonlyArray<keyof EventContract>;
 
 /** An invoke channel's key. */

@@ -64,6 +64,10 @@ const samples: Record<InvokeName, Record<string, unknown> | undefined> = {
   sshWrite: { session: 1, data: 'ls\n' },
   sshResize: { session: 1, cols: 120, rows: 40 },
   sshClose: { session: 1 },
+  checksOverview: { name: 'web' },
+  runChecks: { name: 'web' },
+  stopChecks: { name: 'web' },
+  readTestFile: { name: 'web', run: '20261204T005812Z', file: 'console.log' },
 };
 
 let calls: string[];

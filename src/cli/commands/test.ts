@@ -4,20 +4,17 @@
 // logs into the results directory. A Nomad job file runs its qemu task's service checks (checks/job-file.ts).
 // Exit 0: every check passed in every run; 1: one failed; 2: invalid input.
 import { runSsh } from '../../main/ssh/run-ssh';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { VmdeskError } from '../../shared/errors';
-import type { TestRun } from '../../shared/test-report';
 import { resolveTask } from '../../main/nomad/resolve-task';
 import { vmdeskHome, vmsDir } from '../../main/store/paths';
-import { junitXml } from '../../main/checks/junit';
-import { buildReport, defaultResultsDir, progressLine } from '../../main/checks/report';
+import { defaultResultsDir, progressLine } from '../../main/checks/report';
 import { TestInputError, testChecks } from '../../main/checks/test-inputs';
+import { runTestSession } from '../../main/checks/test-session';
+import { openSupervisor, parseCli, reportError } from '../context';
 import { readJobFileText, taskFromJobFile } from '../../main/checks/job-file';
 import { loadDriverConfig } from '../../main/store/settings-file';
-import { runTestOnce, testVmName } from '../../main/checks/test-run';
-import { taskToFile } from '../../shared/task';
-import { openSupervisor, parseCli, reportError } from '../context';
 import { fetchWithProgress } from '../fetch-artifacts';
 import { UsageError, type CliIo, type Command } from '../command';
 
@@ -83,44 +80,31 @@ export const testCommand: Command = {
     // SIGTERM too: a CI runner cancels a job with it.
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigint);
-    const started = performance.now();
-    const startedAt = new Date().toISOString();
-    const runs: TestRun[] = [];
     try {
       await fetchWithProgress(task.artifacts, taskDir, io, { json, driverConfigFile: values['driver-config'] });
-      // The plan under a test VM's name (its socket paths are longer than the task's own).
-      await sup.plan({ task: { ...(taskToFile(task) as Record<string, unknown>), name: testVmName(task.name, '000000') }, taskDir });
-      mkdirSync(resultsDir, { recursive: true });
-      for (let i = 1; i <= repeat && !controller.signal.aborted; i++) {
-        const prefix = repeat > 1 ? `[run ${i}/${repeat}] ` : '';
-        const run = await runTestOnce({
-          sup,
-          home,
-          task,
-          taskDir,
-          checks,
-          run: i,
-          dir: repeat > 1 ? join(resultsDir, `run-${i}`) : resultsDir,
-          keep: values.keep === true,
-          signal: controller.signal,
-          // ssh checks use `vmdesk ssh`'s client: the VM's cloud-init key and its own known_hosts.
-          ssh: (vm, command) => runSsh(sup, vm, command, { timeoutMs: 30_000 }),
-          onVm: (vm) => io.err(`${prefix}vmdesk test: ${task.name} on VM ${vm}\n`),
-          onResult: (r) => io.err(progressLine(r, prefix)),
-        });
-        if (run.error) io.err(`${prefix}✗ ${run.error}\n`);
-        if (run.stoppedBy === 'kept') io.err(`${prefix}vmdesk test: --keep: ${run.vm} is still running; stop it with vmdesk stop ${run.vm} && vmdesk rm ${run.vm}\n`);
-        runs.push(run);
-      }
-      const report = buildReport(
-        { task: task.name, taskFile, startedAt, durationMs: Math.round(performance.now() - started), repeat, resultsDir },
+      const { report, junit } = await runTestSession({
+        sup,
+        home,
+        task,
+        taskFile,
+        taskDir,
         checks,
-        runs,
-      );
-      writeFileSync(join(resultsDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-      const xml = junitXml(report);
-      writeFileSync(join(resultsDir, 'junit.xml'), xml);
-      if (values.junit !== undefined) writeFileSync(resolve(values.junit), xml);
+        repeat,
+        resultsDir,
+        keep: values.keep === true,
+        signal: controller.signal,
+        // ssh checks use `vmdesk ssh`'s client: the VM's cloud-init key and its own known_hosts.
+        ssh: (vm, command) => runSsh(sup, vm, command, { timeoutMs: 30_000 }),
+        onVm: (run, vm) => io.err(`${runPrefix(run, repeat)}vmdesk test: ${task.name} on VM ${vm}\n`),
+        onResult: (run, _index, r) => io.err(progressLine(r, runPrefix(run, repeat))),
+        onRunEnd: (run) => {
+          const prefix = runPrefix(run.run, repeat);
+          if (run.error) io.err(`${prefix}✗ ${run.error}\n`);
+          if (run.stoppedBy === 'kept') io.err(`${prefix}vmdesk test: --keep: ${run.vm} is still running; stop it with vmdesk stop ${run.vm} && vmdesk rm ${run.vm}\n`);
+        },
+      });
+      if (values.junit !== undefined) writeFileSync(resolve(values.junit), junit);
+      const runs = report.runs;
       if (repeat > 1) for (const s of report.summary) io.err(`  ${s.name}: ${s.passRate} passed, p50 ${secs(s.p50Ms)}, p90 ${secs(s.p90Ms)}\n`);
       const passedChecks = runs.flatMap((r) => r.checks).filter((c) => c.status === 'passed').length;
       const allChecks = runs.length * checks.length;
@@ -137,6 +121,7 @@ export const testCommand: Command = {
   },
 };
 
+const runPrefix = (run: number, repeat: number) => (repeat > 1 ? `[run ${run}/${repeat}] ` : '');
 const secs = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(1)}s`);
 
 /** Reports wrong input: exit 2 (an unknown VM name or task file included). */

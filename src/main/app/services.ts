@@ -14,6 +14,7 @@ import { createNomadHandlers } from './nomad-services';
 import { createDisplayHandlers } from './display-services';
 import { createArtifactHandlers } from './artifact-services';
 import { createSshTerminal } from './ssh-terminal';
+import { createChecksHandlers } from './checks-handlers';
 import { createNomadSettings } from './nomad-settings';
 import { noVault, type TokenVault } from './token-vault';
 import { parseSettings, type Settings } from '../../shared/settings';
@@ -214,6 +215,7 @@ export function createAppServices(deps: AppDeps): AppServices {
   const display = createDisplayHandlers({ home, env, supervisor, showSaveDialog: deps.showSaveDialog });
 
   const sshTerminal = createSshTerminal({ supervisor, inspect: (name) => infoOf(name), emit });
+  const checks = createChecksHandlers({ home, supervisor, emit, taskFileOf, fetchBeforeStart: artifacts.fetchBeforeStart });
 
   const handlers: Handlers = {
     async listVms() {
@@ -425,6 +427,7 @@ export function createAppServices(deps: AppDeps): AppServices {
     ...display.handlers,
     ...artifacts.handlers,
     ...sshTerminal.handlers,
+    ...checks.handlers,
 
     async buildDemoImage() {
       // The demo VM gets its own task directory (tasks/<name>/): its disk sits next to its task file.
@@ -468,6 +471,7 @@ export function createAppServices(deps: AppDeps): AppServices {
     },
     close() {
       void display.close();
+      checks.close();
       artifacts.close();
       sshTerminal.close();
       for (const off of consoleSubs.values()) off();

@@ -46,16 +46,21 @@ export async function runCheck(spec: CheckSpec, ctx: CheckContext, runners = CHE
   }
 }
 
-/** Runs the checks in order; after the first failure the rest are skipped. `onResult` sees each as it ends. */
+/**
+ * Runs the checks in order; after the first failure the rest are skipped. `onResult` sees each as it ends,
+ * `onStart` each that is about to run (by its index; the app shows it as running).
+ */
 export async function runChecks(
   checks: CheckSpec[],
   ctx: CheckContext,
   onResult: (r: CheckResult) => void = () => {},
   runners = CHECK_RUNNERS,
+  onStart: (index: number) => void = () => {},
 ): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   let failed: string | undefined;
-  for (const spec of checks) {
+  for (const [index, spec] of checks.entries()) {
+    if (failed === undefined && !ctx.signal.aborted) onStart(index);
     const r: CheckResult = failed !== undefined
       ? { name: spec.name, kind: checkKind(spec), status: 'skipped', durationMs: 0, message: `skipped: "${failed}" failed`, evidence: {} }
       : ctx.signal.aborted

@@ -42,6 +42,8 @@ export interface TestRunOptions {
   /** Told the VM's name once it is chosen (before start), and each check's result as it ends. */
   onVm?: (name: string) => void;
   onResult?: (r: CheckResult) => void;
+  /** Told the index of each check as it begins. */
+  onCheckStart?: (index: number) => void;
 }
 
 /** Runs the checks once on a fresh VM; never throws for a failed check or a VM that would not start. */
@@ -67,7 +69,7 @@ export async function runTestOnce(o: TestRunOptions): Promise<TestRun> {
     const info = await o.sup.start({ task: file, taskDir: o.taskDir });
     startedVm = true;
     unsubscribe = o.sup.subscribeConsole(vm, (chunk) => watch.push(chunk), { fromOffset: 0 });
-    checks = await runChecks(o.checks, { sup: o.sup, vm: info, console: watch, resultsDir: o.dir, signal: o.signal, ssh: o.ssh }, o.onResult);
+    checks = await runChecks(o.checks, { sup: o.sup, vm: info, console: watch, resultsDir: o.dir, signal: o.signal, ssh: o.ssh }, o.onResult, undefined, o.onCheckStart);
   } catch (err) {
     error = startedVm ? (err as Error).message : `the VM did not start: ${(err as Error).message}`;
     checks = o.checks.map((c, i) => checks[i] ?? { name: c.name, kind: checkKind(c), status: 'skipped', durationMs: 0, message: `skipped: ${error}`, evidence: {} });

@@ -36,7 +36,7 @@ export function XtermTerminal({ attach, termRef, testId = 'terminal' }: { attach
     term.loadAddon(fit);
     term.open(host.current!);
     if (termRef) termRef.current = term;
-    // The app's keys (Ctrl+Shift+…, Ctrl+1…5, F1, Ctrl+] to leave) bubble to the app's handler; everything
+    // The app's keys (Ctrl+Shift+…, Ctrl+1…8, F1, Ctrl+] to leave) bubble to the app's handler; everything
     // else goes to the guest.
     term.attachCustomKeyEventHandler((e) => {
       if (e.type === 'keydown' && e.ctrlKey && e.shiftKey && e.key.toLowerCase() === 'c') {

@@ -12,6 +12,9 @@ export type ShortcutAction =
   | 'tab-3'
   | 'tab-4'
   | 'tab-5'
+  | 'tab-6'
+  | 'tab-7'
+  | 'tab-8'
   | 'next-vm'
   | 'prev-vm'
   | 'find'
@@ -40,6 +43,9 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'tab-3', keys: 'Ctrl+3', description: 'Logs tab', ctrl: true, shift: false, key: '3' },
   { action: 'tab-4', keys: 'Ctrl+4', description: 'Stats tab', ctrl: true, shift: false, key: '4' },
   { action: 'tab-5', keys: 'Ctrl+5', description: 'Events tab', ctrl: true, shift: false, key: '5' },
+  { action: 'tab-6', keys: 'Ctrl+6', description: 'Display tab', ctrl: true, shift: false, key: '6' },
+  { action: 'tab-7', keys: 'Ctrl+7', description: 'Snapshots tab', ctrl: true, shift: false, key: '7' },
+  { action: 'tab-8', keys: 'Ctrl+8', description: 'Checks tab', ctrl: true, shift: false, key: '8' },
   { action: 'find', keys: 'Ctrl+F', description: 'Search the logs', ctrl: true, shift: false, key: 'f' },
   { action: 'help', keys: 'F1', description: 'Show these shortcuts', ctrl: false, shift: false, key: 'f1' },
   { action: 'release-console', keys: 'Ctrl+]', description: 'Leave the console: keys go back to the app (as in virsh console)', ctrl: true, shift: false, key: ']' },
@@ -50,7 +56,7 @@ export const NOT_IN_CONSOLE: ReadonlySet<ShortcutAction> = new Set(['start-stop'
 
 /**
  * Who gets a key pressed in the console: the app keeps its shortcuts that cannot mean anything to a guest
- * (Ctrl+Shift+…, Ctrl+1…5, F1) and Ctrl+] to leave; every other key (Tab, Esc, Ctrl+C…) goes to the guest.
+ * (Ctrl+Shift+…, Ctrl+1…8, F1) and Ctrl+] to leave; every other key (Tab, Esc, Ctrl+C…) goes to the guest.
  */
 export function consoleKeyOwner(e: { key: string; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }): 'app' | 'guest' {
   const ctrl = e.ctrlKey || e.metaKey;

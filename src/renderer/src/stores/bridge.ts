@@ -7,6 +7,7 @@ import { useDemo } from './demo';
 import { useUi } from './ui';
 import { useNomadSubmit } from './nomad-submit';
 import { useDownloads } from './downloads';
+import { useChecks } from './checks';
 
 /** Subscribes every store to the events it needs; returns the function that unsubscribes them all. */
 export function attachEvents(): () => void {
@@ -27,6 +28,7 @@ export function attachEvents(): () => void {
     a.on('demoProgress', (p) => useDemo.getState().onProgress(p)),
     a.on('download', (d) => useDownloads.getState().onEvent(d)),
     a.on('nomadSubmit', ({ name, event }) => useNomadSubmit.getState().onEvent(name, event)),
+    a.on('checksProgress', ({ name, event }) => useChecks.getState().onEvent(name, event)),
   ];
   return () => offs.forEach((off) => off());
 }

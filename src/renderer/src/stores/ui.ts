@@ -1,8 +1,8 @@
 // Navigation and dialogs: which page is shown, which VM tab, which dialog is open.
 import { create } from 'zustand';
 
-/** The VM view's tabs, in order (Ctrl+1..5). */
-export const VM_TABS = ['overview', 'console', 'logs', 'stats', 'events', 'display', 'snapshots'] as const;
+/** The VM view's tabs, in order (Ctrl+1..8). */
+export const VM_TABS = ['overview', 'console', 'logs', 'stats', 'events', 'display', 'snapshots', 'checks'] as const;
 /** A VM view tab; `ssh` (the SSH terminal) is shown only for a VM with SSH access (cloud_init). */
 export type VmTab = (typeof VM_TABS)[number] | 'ssh';
 

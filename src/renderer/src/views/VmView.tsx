@@ -1,4 +1,4 @@
-// One VM: header with state and actions, and the Overview / Console / Logs / Stats / Events / Display / Snapshots tabs.
+// One VM: header with state and actions, and the Overview / Console / Logs / Stats / Events / Display / Snapshots / Checks tabs.
 import { useEffect, useRef } from 'react';
 import { useUi, VM_TABS, type VmTab } from '../stores/ui';
 import { isActive, useVms } from '../stores/vms';
@@ -12,13 +12,14 @@ import { EventsTab } from './vm/EventsTab';
 import { DisplayTab } from './vm/DisplayTab';
 import { SnapshotsTab } from './vm/SnapshotsTab';
 import { SshTab } from './vm/SshTab';
+import { ChecksTab } from './vm/ChecksTab';
 import { currentUptimeMs, formatUptime } from '../lib/format';
 import { useNow } from '../components/hooks';
 import { call } from '../api';
 import { useDownloads } from '../stores/downloads';
 import { DownloadProgress } from '../components/DownloadProgress';
 
-const TAB_LABEL: Record<VmTab, string> = { overview: 'Overview', console: 'Console', logs: 'Logs', stats: 'Stats', events: 'Events', display: 'Display', snapshots: 'Snapshots', ssh: 'SSH' };
+const TAB_LABEL: Record<VmTab, string> = { overview: 'Overview', console: 'Console', logs: 'Logs', stats: 'Stats', events: 'Events', display: 'Display', snapshots: 'Snapshots', checks: 'Checks', ssh: 'SSH' };
 
 /** The VM page. */
 export function VmView({ name }: { name: string }) {
@@ -100,6 +101,7 @@ export function VmView({ name }: { name: string }) {
         {tab === 'display' && <DisplayTab key={name} vm={vm} />}
         {tab === 'snapshots' && <SnapshotsTab key={name} vm={vm} />}
         {tab === 'ssh' && <SshTab key={name} vm={vm} />}
+        {tab === 'checks' && <ChecksTab key={name} vm={vm} />}
       </div>
     </div>
   );
