@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { installCleanupHandlers, killEverything } from './lib/processes';
 import { machineInfo } from './lib/machine';
 import { renderReport } from './lib/report';
+import { pruneKeptRuns, readKeptRuns, renderHistory, runFileName } from './lib/history';
 import type { BenchResults, Figure, MissingFigure } from './lib/results';
 import { TARGETS, withTarget } from './lib/targets';
 import { makeTempDir, removeTempDirs, type Guest, type Suite, type SuiteContext } from './suite';
@@ -16,8 +17,10 @@ import { consoleSuite } from './suites/console';
 import { scaleSuite } from './suites/scale';
 import { artifactsSuite } from './suites/artifacts';
 import { seedSuite } from './suites/seed';
+import { checksSuite } from './suites/checks';
+import { displaySuite } from './suites/display';
 
-const SUITES: Suite[] = [startStopSuite, consoleSuite, scaleSuite, rendererSuite, appStartSuite, artifactsSuite, seedSuite];
+const SUITES: Suite[] = [startStopSuite, consoleSuite, scaleSuite, rendererSuite, appStartSuite, artifactsSuite, seedSuite, checksSuite, displaySuite];
 
 function loadGuest(root: string): Guest {
   const dir = process.env.VMDESK_GUEST_DIR ?? join(root, '.cache', 'guest');
@@ -100,23 +103,29 @@ export async function main(args: string[]): Promise<number> {
     missing,
     notes,
   };
-  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(root, 'bench', 'results', 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+  const resultsDir = join(root, 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const json = JSON.stringify(results, null, 2) + '\n';
+  writeFileSync(join(resultsDir, 'latest.json'), json);
+  const kept = runFileName(results.startedAt, machine.host ?? 'host');
+  writeFileSync(join(resultsDir, kept), json);
+  for (const gone of pruneKeptRuns(resultsDir)) log(`dropped the old run bench/results/${gone}`);
   writeReport(root, results);
   const failed = figures.filter((f) => f.target && !f.target.pass);
-  log(`wrote bench/results/latest.json and BENCHMARKS.md: ${figures.length} figures, ${failed.length} below target, ${missing.length} not measured`);
+  log(`wrote bench/results/latest.json, bench/results/${kept} and BENCHMARKS.md: ${figures.length} figures, ${failed.length} below target, ${missing.length} not measured`);
   for (const f of failed) log(`  below target: ${f.title}: ${f.target!.text}`);
   for (const m of missing) log(`  not measured: ${m.title}: ${m.reason}`);
   return missing.length > 0 ? 1 : 0;
 }
 
-/** Writes BENCHMARKS.md from results plus bench/findings.md (when present). */
+/** Writes BENCHMARKS.md from results, the kept runs' history and bench/findings.md (when present). */
 function writeReport(root: string, results: BenchResults): void {
   const findingsFile = join(root, 'bench', 'findings.md');
-  writeFileSync(join(root, 'BENCHMARKS.md'), renderReport(results, existsSync(findingsFile) ? readFileSync(findingsFile, 'utf8') : undefined));
+  const history = renderHistory(readKeptRuns(join(root, 'bench', 'results')));
+  writeFileSync(join(root, 'BENCHMARKS.md'), renderReport(results, existsSync(findingsFile) ? readFileSync(findingsFile, 'utf8') : undefined, history));
 }
 
-/** `--report-only`: re-renders BENCHMARKS.md from bench/results/latest.json (after editing findings.md). */
+/** `--report-only`: re-renders BENCHMARKS.md from bench/results/ (after editing findings.md). */
 function reportOnly(root: string): number {
   const file = join(root, 'bench', 'results', 'latest.json');
   if (!existsSync(file)) {

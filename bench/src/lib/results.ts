@@ -4,6 +4,8 @@ import { ratio, summarize, type Summary } from './stats';
 
 /** The machine a run happened on. */
 export interface MachineInfo {
+  /** os.hostname() (older results lack it). */
+  host?: string;
   cpuModel: string;
   cores: number;
   memoryMiB: number;

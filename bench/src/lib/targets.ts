@@ -27,6 +27,11 @@ export const TARGETS: Record<string, Target> = {
   'renderer.frame': { kind: 'at-most', stat: 'p95', limit: 33, text: 'p95 frame at most 33 ms' },
   'renderer.dropped': { kind: 'at-most', stat: 'max', limit: 0, text: '0 lines dropped' },
   'artifacts.download': { kind: 'ratio-at-least', limit: 0.9, text: 'at least 0.9× `curl -o` (median)' },
+  'checks.console': { kind: 'added-at-most', limit: 50, text: 'at most 50 ms more than `vmdesk run` waiting for the same marker (median)' },
+  'display.screenshot': { kind: 'added-at-most', limit: 10, text: 'within 10 ms of raw QMP screendump (median)' },
+  'display.snapshot.save': { kind: 'ratio-at-most', limit: 1.05, text: 'within 5 % of the raw QMP job (median)' },
+  'display.snapshot.restore': { kind: 'ratio-at-most', limit: 1.05, text: 'within 5 % of the raw QMP job (median)' },
+  'artifacts.start-cached': { kind: 'added-at-most', limit: 20, text: 'within 20 ms of starting the same image from a local file (median)' },
   'app.main-ready': { kind: 'at-most', stat: 'median', limit: 500, text: 'at most 500 ms (median)' },
 };
 

@@ -1,0 +1,100 @@
+// The bench's kept runs (bench/src/lib/history.ts): file names, pruning to the newest runs, and the per-target
+// table across runs; plus the pure helpers of the checks and display suites. No timing here.
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { figure, type BenchResults } from '../../bench/src/lib/results';
+import { withTarget } from '../../bench/src/lib/targets';
+import { KEEP_RUNS, pruneKeptRuns, readKeptRuns, renderHistory, runFileName, runFilesToPrune, safeHost, targetValue } from '../../bench/src/lib/history';
+import { renderReport } from '../../bench/src/lib/report';
+import { checksSpec } from '../../bench/src/suites/checks';
+import { redrawCommand } from '../../bench/src/suites/display';
+import { checksSchema } from '../../src/shared/checks';
+
+const machine = (load: number) => ({ cpuModel: 'AMD EPYC', cores: 2, memoryMiB: 1, qemuVersion: 'q', accelerator: 'tcg', node: 'v20', chromium: 'c', kernel: 'k', loadBefore: load, loadAfter: load });
+
+function run(startedAt: string, figures: BenchResults['figures'], missing: BenchResults['missing'] = [], load = 1): BenchResults {
+  return { version: 1, mode: 'quick', startedAt, durationS: 1, machine: { ...machine(load), suiteLoads: [{ suite: 'start', before: load, after: load + 2 }] }, rounds: 3, warmupRounds: 1, figures, missing, notes: [] };
+}
+
+const qmp = (vmdesk: number[], raw: number[]) => withTarget(figure({ id: 'start.qmp.in-process', group: 'Start', title: 'start to QMP', unit: 'ms' }, vmdesk, { label: 'raw', samples: raw }));
+const dl = (vmdesk: number[], curl: number[]) => withTarget(figure({ id: 'artifacts.download', group: 'Artifacts', title: 'download', unit: 'MB/s' }, vmdesk, { label: 'curl', samples: curl }));
+
+describe('kept runs', () => {
+  it('names a run file by its UTC start and a file-safe host', () => {
+    expect(runFileName('2026-12-04T02:58:07.123Z', 'build box/1')).toBe('20261204T025807Z-build-box-1.json');
+    expect(safeHost('..//')).toBe('host');
+    expect(safeHost('a'.repeat(60))).toHaveLength(40);
+  });
+
+  it('prunes the oldest run files beyond the kept number, never latest.json or other files', () => {
+    const names = ['latest.json', 'notes.txt', ...Array.from({ length: 12 }, (_, i) => `202612${String(i + 1).padStart(2, '0')}T000000Z-h.json`)];
+    expect(runFilesToPrune(names, 10)).toEqual(['20261201T000000Z-h.json', '20261202T000000Z-h.json']);
+    expect(runFilesToPrune(names.slice(0, 5), 10)).toEqual([]);
+    expect(KEEP_RUNS).toBe(10);
+  });
+
+  it('reads and prunes a real directory, skipping files that do not parse', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-history-'));
+    try {
+      writeFileSync(join(dir, 'latest.json'), '{}');
+      writeFileSync(join(dir, '20261201T000000Z-a.json'), JSON.stringify(run('2026-12-01T00:00:00Z', [])));
+      writeFileSync(join(dir, '20261202T000000Z-b.json'), '{ half');
+      writeFileSync(join(dir, '20261203T000000Z-c.json'), JSON.stringify(run('2026-12-03T00:00:00Z', [])));
+      expect(readKeptRuns(dir).map((r) => r.host).sort()).toEqual(['a', 'c']);
+      expect(pruneKeptRuns(dir, 2)).toEqual(['20261201T000000Z-a.json']);
+      expect(readdirSync(dir).sort()).toEqual(['20261202T000000Z-b.json', '20261203T000000Z-c.json', 'latest.json']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('per-target history table', () => {
+  const older = run('2026-12-01T10:00:00.000Z', [qmp([30, 32], [20, 22]), dl([50], [100])], [], 9.5);
+  const newer = run('2026-12-03T10:00:00.000Z', [qmp([40, 42], [20, 22])], [{ id: 'app.main-ready', group: 'App', title: 'main ready', reason: 'boom', target: { text: 'at most 500 ms (median)', pass: false } }]);
+  const md = renderHistory([{ host: 'old-box', results: older }, { host: 'new-box', results: newer }]);
+
+  it('has one column per run, newest first, with host, cores and the highest load', () => {
+    const head = md.split('\n').find((l) => l.startsWith('| target |'))!;
+    expect(head).toBe('| target | 2026-12-03 10:00 quick (start)<br>new-box, 2 cores, load 3.0 | 2026-12-01 10:00 quick (start)<br>old-box, 2 cores, load 11.5 |');
+  });
+
+  it('shows for each target whether it held in each run, with the value the target reads', () => {
+    expect(md).toContain('| start to QMP: at most 15 ms added to raw QEMU (median) (held in 1 of 2) | **FAIL** +20 ms | pass +10 ms |');
+    expect(md).toContain('| download: at least 0.9× `curl -o` (median) (held in 0 of 1) | — | **FAIL** 0.5× |');
+    expect(md).toContain('| main ready: at most 500 ms (median) (held in 0 of 1) | **not measured** | — |');
+  });
+
+  it('is empty without runs, and goes between the results and the findings in the report', () => {
+    expect(renderHistory([])).toBe('');
+    const report = renderReport(newer, '## Findings\n\nx\n', md);
+    expect(report.indexOf('## Targets in the kept runs')).toBeGreaterThan(report.indexOf('## Results'));
+    expect(report.indexOf('## Findings')).toBeGreaterThan(report.indexOf('## Targets in the kept runs'));
+  });
+
+  it('reads a target\'s statistic when it bounds one', () => {
+    const lost = withTarget(figure({ id: 'console.lost', group: 'Console', title: 'lost', unit: 'bytes' }, [0, 0, 7]));
+    expect(targetValue(lost)).toBe('7 bytes');
+    expect(targetValue(figure({ id: 'untargeted', group: 'X', title: 'x', unit: 'ms' }, [1, 2, 3]))).toBe('2 ms');
+  });
+});
+
+describe('checks and display suite helpers', () => {
+  it('writes a spec vmdesk accepts: the console check, then the agent checks, at most 100 in all', () => {
+    const spec = checksSpec('READY', 99);
+    expect(spec.checks).toHaveLength(100);
+    expect(spec.checks[0]).toEqual({ name: 'boots', console: 'READY', timeout: '4m' });
+    expect(spec.checks[99]).toMatchObject({ name: 'agent 99', agent: { command: ['/bin/true'] } });
+    expect(checksSchema.safeParse(spec.checks).success).toBe(true);
+    expect(checksSchema.safeParse(checksSpec('READY', 100).checks).success).toBe(false);
+  });
+
+  it('redraws the screen from a backgrounded loop that holds none of the agent\'s pipes', () => {
+    const [sh, flag, script] = redrawCommand('/dev/tty1');
+    expect([sh, flag]).toEqual(['/bin/sh', '-c']);
+    expect(script).toMatch(/^\(.*while :; do .*done\) >\/dev\/tty1 2>&1 <\/dev\/null &$/);
+    expect(script).toContain("%1999s");
+  });
+});
