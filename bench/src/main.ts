@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { installCleanupHandlers, killEverything } from './lib/processes';
 import { machineInfo } from './lib/machine';
 import { renderReport } from './lib/report';
-import { pruneKeptRuns, readKeptRuns, renderHistory, runFileName } from './lib/history';
+import { mergeIntoLatest, pruneKeptRuns, readKeptRuns, renderHistory, runFileName } from './lib/history';
 import type { BenchResults, Figure, MissingFigure } from './lib/results';
 import { TARGETS, withTarget } from './lib/targets';
 import { makeTempDir, removeTempDirs, type Guest, type Suite, type SuiteContext } from './suite';
@@ -105,12 +105,14 @@ export async function main(args: string[]): Promise<number> {
   };
   const resultsDir = join(root, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
-  const json = JSON.stringify(results, null, 2) + '\n';
-  writeFileSync(join(resultsDir, 'latest.json'), json);
   const kept = runFileName(results.startedAt, machine.host ?? 'host');
-  writeFileSync(join(resultsDir, kept), json);
+  writeFileSync(join(resultsDir, kept), JSON.stringify(results, null, 2) + '\n');
   for (const gone of pruneKeptRuns(resultsDir)) log(`dropped the old run bench/results/${gone}`);
-  writeReport(root, results);
+  // --only: latest.json keeps the other suites' figures from the previous latest (said so in its notes).
+  const latestFile = join(resultsDir, 'latest.json');
+  const latest = only && existsSync(latestFile) ? mergeIntoLatest(JSON.parse(readFileSync(latestFile, 'utf8')) as BenchResults, results) : results;
+  writeFileSync(latestFile, JSON.stringify(latest, null, 2) + '\n');
+  writeReport(root, latest);
   const failed = figures.filter((f) => f.target && !f.target.pass);
   log(`wrote bench/results/latest.json, bench/results/${kept} and BENCHMARKS.md: ${figures.length} figures, ${failed.length} below target, ${missing.length} not measured`);
   for (const f of failed) log(`  below target: ${f.title}: ${f.target!.text}`);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { figure, type BenchResults } from '../../bench/src/lib/results';
 import { withTarget } from '../../bench/src/lib/targets';
-import { KEEP_RUNS, pruneKeptRuns, readKeptRuns, renderHistory, runFileName, runFilesToPrune, safeHost, targetValue } from '../../bench/src/lib/history';
+import { KEEP_RUNS, mergeIntoLatest, pruneKeptRuns, readKeptRuns, renderHistory, runFileName, runFilesToPrune, safeHost, targetValue } from '../../bench/src/lib/history';
 import { renderReport } from '../../bench/src/lib/report';
 import { checksSpec } from '../../bench/src/suites/checks';
 import { redrawCommand } from '../../bench/src/suites/display';
@@ -78,6 +78,35 @@ describe('per-target history table', () => {
     const lost = withTarget(figure({ id: 'console.lost', group: 'Console', title: 'lost', unit: 'bytes' }, [0, 0, 7]));
     expect(targetValue(lost)).toBe('7 bytes');
     expect(targetValue(figure({ id: 'untargeted', group: 'X', title: 'x', unit: 'ms' }, [1, 2, 3]))).toBe('2 ms');
+  });
+});
+
+describe('latest.json after a run of some suites', () => {
+  const full = { ...run('2026-11-27T10:00:00.000Z', [qmp([30], [20]), dl([50], [100])]), mode: 'full' as const, notes: ['old note'] };
+  full.machine.suiteLoads = [{ suite: 'start', before: 1, after: 2 }, { suite: 'artifacts', before: 2, after: 3 }];
+  const partial = run('2026-12-04T03:00:00.000Z', [dl([95], [100])]);
+  partial.machine.suiteLoads = [{ suite: 'artifacts', before: 9, after: 10 }];
+
+  it('replaces the groups this run measured, carries the others over and says so', () => {
+    const m = mergeIntoLatest(full, partial);
+    expect(m.startedAt).toBe(partial.startedAt);
+    expect(m.figures.map((f) => [f.id, f.value.median])).toEqual([['start.qmp.in-process', 30], ['artifacts.download', 95]]);
+    expect(m.machine.suiteLoads).toEqual([{ suite: 'start', before: 1, after: 2 }, { suite: 'artifacts', before: 9, after: 10 }]);
+    expect(m.figures[0]!.measuredAt).toBe(full.startedAt);
+    expect(m.figures[1]!.measuredAt).toBeUndefined();
+    expect(m.notes[0]).toBe('Run of some suites only (artifacts): the other figures are carried over: Start from the run of 2026-11-27 10:00 UTC (each run\'s machine and load: bench/results/ and the table "Targets in the kept runs").');
+    expect(m.notes).toContain('old note');
+    // A second --only run keeps where each carried figure was measured.
+    const display = run('2026-12-04T04:00:00.000Z', [withTarget(figure({ id: 'display.screenshot', group: 'Display', title: 's', unit: 'ms' }, [20], { label: 'raw', samples: [12] }))]);
+    display.machine.suiteLoads = [{ suite: 'display', before: 5, after: 6 }];
+    const again = mergeIntoLatest(m, display);
+    expect(again.figures.map((f) => [f.id, f.measuredAt])).toEqual([['start.qmp.in-process', full.startedAt], ['artifacts.download', partial.startedAt], ['display.screenshot', undefined]]);
+    expect(renderReport(again)).toContain('| start to QMP<br>(measured 2026-11-27 10:00 UTC) | 30 ms |');
+    expect(again.notes[0]).toContain('carried over: Artifacts from the run of 2026-12-04 03:00 UTC; Start from the run of 2026-11-27 10:00 UTC');
+  });
+
+  it('is the run itself when it measured every group the previous one had', () => {
+    expect(mergeIntoLatest(partial, partial)).toBe(partial);
   });
 });
 

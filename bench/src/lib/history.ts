@@ -110,3 +110,29 @@ export function pruneKeptRuns(dir: string, keep = KEEP_RUNS): string[] {
   for (const n of doomed) rmSync(join(dir, n), { force: true });
   return doomed;
 }
+
+/**
+ * latest.json after a run of some suites only (`--only`): the previous latest's figures of the groups this run
+ * did not measure, carried over and said so in a note, then this run's. The kept run file holds this run
+ * alone; this is what BENCHMARKS.md shows, so that one suite's run does not blank the rest of the report. Pure.
+ */
+export function mergeIntoLatest(previous: BenchResults, current: BenchResults): BenchResults {
+  const groups = new Set([...current.figures.map((f) => f.group), ...current.missing.map((m) => m.group)]);
+  const carry = <T extends { group: string; measuredAt?: string }>(xs: T[]) => xs.filter((x) => !groups.has(x.group)).map((x) => ({ ...x, measuredAt: x.measuredAt ?? previous.startedAt }));
+  const carriedFigures = carry(previous.figures);
+  const carriedMissing = carry(previous.missing);
+  if (carriedFigures.length + carriedMissing.length === 0) return current;
+  // Which groups came from which earlier run (a chain of --only runs carries figures of several).
+  const byRun = new Map<string, Set<string>>();
+  for (const x of [...carriedFigures, ...carriedMissing]) (byRun.get(x.measuredAt) ?? byRun.set(x.measuredAt, new Set()).get(x.measuredAt)!).add(x.group);
+  const from = [...byRun].sort((a, b) => b[0].localeCompare(a[0])).map(([at, gs]) => `${[...gs].join(', ')} from the run of ${at.slice(0, 16).replace('T', ' ')} UTC`);
+  const ran = new Set((current.machine.suiteLoads ?? []).map((l) => l.suite));
+  const note = `Run of some suites only (${[...ran].join(', ') || 'none'}): the other figures are carried over: ${from.join('; ')} (each run's machine and load: bench/results/ and the table "Targets in the kept runs").`;
+  return {
+    ...current,
+    machine: { ...current.machine, suiteLoads: [...(previous.machine.suiteLoads ?? []).filter((l) => !ran.has(l.suite)), ...(current.machine.suiteLoads ?? [])] },
+    figures: [...carriedFigures, ...current.figures],
+    missing: [...carriedMissing, ...current.missing],
+    notes: [note, ...current.notes, ...previous.notes.filter((n) => !current.notes.includes(n) && !n.startsWith('Run of some suites only'))],
+  };
+}

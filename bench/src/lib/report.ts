@@ -21,7 +21,8 @@ function figureRow(f: Figure): string {
   const baseline = f.baseline ? `${formatSummary(f.baseline.value, f.unit)}<br>${f.baseline.label}` : '—';
   const added = f.added !== undefined ? `${f.added >= 0 ? '+' : ''}${roundForDisplay(f.added)} ${f.unit}` : '—';
   const ratio = f.ratio !== undefined ? `${roundForDisplay(f.ratio)}×` : '—';
-  return `| ${cell(f.title)} | ${formatSummary(f.value, f.unit)} | ${cell(baseline)} | ${added} | ${ratio} | ${verdict(f)} |`;
+  const title = f.measuredAt ? `${cell(f.title)}<br>(measured ${f.measuredAt.slice(0, 16).replace('T', ' ')} UTC)` : cell(f.title);
+  return `| ${title} | ${formatSummary(f.value, f.unit)} | ${cell(baseline)} | ${added} | ${ratio} | ${verdict(f)} |`;
 }
 
 function missingRow(m: MissingFigure): string {
