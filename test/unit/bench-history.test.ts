@@ -74,6 +74,15 @@ describe('per-target history table', () => {
     expect(report.indexOf('## Findings')).toBeGreaterThan(report.indexOf('## Targets in the kept runs'));
   });
 
+  it('reads the added amount for the issue #19 targets, and "under" is strict', () => {
+    const rss = (grown: number) => withTarget(figure({ id: 'console.rss', group: 'Console', title: 'rss', unit: 'MB' }, [40 + grown], { label: 'idle', samples: [40] }));
+    expect(rss(15.5).target?.pass).toBe(true);
+    expect(rss(16).target?.pass).toBe(false);
+    expect(targetValue(rss(2))).toBe('+2 MB');
+    const exit = withTarget(figure({ id: 'stop.exit-noticed.vs-node', group: 'Stop', title: 'exit', unit: 'ms' }, [7, 9, 8], { label: 'node', samples: [6] }));
+    expect([exit.target?.pass, targetValue(exit)]).toEqual([true, '+2 ms']);
+  });
+
   it('reads a target\'s statistic when it bounds one', () => {
     const lost = withTarget(figure({ id: 'console.lost', group: 'Console', title: 'lost', unit: 'bytes' }, [0, 0, 7]));
     expect(targetValue(lost)).toBe('7 bytes');

@@ -37,7 +37,7 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 export function targetValue(f: Figure, targets: Record<string, Target> = TARGETS): string {
   const t = targets[f.id];
   if (t && (t.kind === 'ratio-at-most' || t.kind === 'ratio-at-least')) return f.ratio !== undefined ? `${roundForDisplay(f.ratio)}×` : '?';
-  if (t?.kind === 'added-at-most') return f.added !== undefined ? `${f.added >= 0 ? '+' : ''}${roundForDisplay(f.added)} ${f.unit}` : '?';
+  if (t?.kind === 'added-at-most' || t?.kind === 'added-below') return f.added !== undefined ? `${f.added >= 0 ? '+' : ''}${roundForDisplay(f.added)} ${f.unit}` : '?';
   return `${roundForDisplay(f.value[t && 'stat' in t ? t.stat : 'median'])} ${f.unit}`.trim();
 }
 

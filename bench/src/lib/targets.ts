@@ -9,6 +9,7 @@ export type Target =
   | { kind: 'below'; stat: Stat; limit: number; text: string }
   | { kind: 'at-least'; stat: Stat; limit: number; text: string }
   | { kind: 'added-at-most'; limit: number; text: string }
+  | { kind: 'added-below'; limit: number; text: string }
   | { kind: 'ratio-at-most'; limit: number; text: string }
   | { kind: 'ratio-at-least'; limit: number; text: string };
 
@@ -17,6 +18,8 @@ export const TARGETS: Record<string, Target> = {
   'start.qmp.in-process': { kind: 'added-at-most', limit: 15, text: 'at most 15 ms added to raw QEMU (median)' },
   'start.marker.in-process': { kind: 'ratio-at-most', limit: 1.02, text: 'within 2 % of raw QEMU (median)' },
   'stop.exit-noticed': { kind: 'at-most', stat: 'median', limit: 10, text: 'at most 10 ms (median)' },
+  'stop.exit-noticed.vs-node': { kind: 'added-at-most', limit: 2, text: 'within 2 ms of Node\'s own child exit event (median; issue #19)' },
+  'console.rss': { kind: 'added-below', limit: 16, text: 'RSS growth while streaming under 16 MB (median; issue #19)' },
   'console.throughput': { kind: 'ratio-at-least', limit: 0.5, text: 'at least half of `cat` to a file (median)' },
   'console.lost': { kind: 'at-most', stat: 'max', limit: 0, text: '0 bytes lost' },
   'console.latency': { kind: 'below', stat: 'p99', limit: 50, text: 'p99 under 50 ms' },
@@ -47,6 +50,8 @@ export function evaluate(t: Target, f: Figure): TargetVerdict {
         return f.value[t.stat] >= t.limit;
       case 'added-at-most':
         return f.added !== undefined && f.added <= t.limit;
+      case 'added-below':
+        return f.added !== undefined && f.added < t.limit;
       case 'ratio-at-most':
         return f.ratio !== undefined && f.ratio <= t.limit;
       case 'ratio-at-least':
