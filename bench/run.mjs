@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// `npm run bench` (full) and `npm run bench -- --quick` (under 2 minutes). Options: --only start,console,...
-// (run some suites), --no-build (reuse out/ and the built guest), --report-only (re-render BENCHMARKS.md
-// from bench/results/latest.json and bench/findings.md without measuring).
+// `npm run bench` (full) and `npm run bench -- --quick`. Options: --only start,console,... (run some suites:
+// start, console, scale, renderer, app, artifacts, seed, checks, display; latest.json keeps the other
+// suites' figures from before, marked as such), --no-build (reuse out/ and the built guest), --report-only
+// (re-render BENCHMARKS.md from bench/results/ and bench/findings.md without measuring).
+// Every run is also kept as bench/results/<UTC time>-<host>.json (the newest 10).
 // Builds the app bundles and the CLI (npm run build), the test guest (test/guest/build-guest.mjs), then
 // bundles the bench itself (bench/src, TypeScript) with Vite into out/bench/ and runs out/bench/main.js.
 import { spawnSync } from 'node:child_process';

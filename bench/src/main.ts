@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { installCleanupHandlers, killEverything } from './lib/processes';
 import { machineInfo } from './lib/machine';
 import { renderReport } from './lib/report';
+import { mergeIntoLatest, pruneKeptRuns, readKeptRuns, renderHistory, runFileName } from './lib/history';
 import type { BenchResults, Figure, MissingFigure } from './lib/results';
 import { TARGETS, withTarget } from './lib/targets';
 import { makeTempDir, removeTempDirs, type Guest, type Suite, type SuiteContext } from './suite';
@@ -17,8 +18,10 @@ import { scaleSuite } from './suites/scale';
 import { artifactsSuite } from './suites/artifacts';
 import { seedSuite } from './suites/seed';
 import { cloudSuite } from './suites/cloud';
+import { checksSuite } from './suites/checks';
+import { displaySuite } from './suites/display';
 
-const SUITES: Suite[] = [startStopSuite, consoleSuite, scaleSuite, rendererSuite, appStartSuite, artifactsSuite, seedSuite, cloudSuite];
+const SUITES: Suite[] = [startStopSuite, consoleSuite, scaleSuite, rendererSuite, appStartSuite, artifactsSuite, seedSuite, checksSuite, displaySuite, cloudSuite];
 
 function loadGuest(root: string): Guest {
   const dir = process.env.VMDESK_GUEST_DIR ?? join(root, '.cache', 'guest');
@@ -101,23 +104,31 @@ export async function main(args: string[]): Promise<number> {
     missing,
     notes,
   };
-  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(root, 'bench', 'results', 'latest.json'), JSON.stringify(results, null, 2) + '\n');
-  writeReport(root, results);
+  const resultsDir = join(root, 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const kept = runFileName(results.startedAt, machine.host ?? 'host');
+  writeFileSync(join(resultsDir, kept), JSON.stringify(results, null, 2) + '\n');
+  for (const gone of pruneKeptRuns(resultsDir)) log(`dropped the old run bench/results/${gone}`);
+  // --only: latest.json keeps the other suites' figures from the previous latest (said so in its notes).
+  const latestFile = join(resultsDir, 'latest.json');
+  const latest = only && existsSync(latestFile) ? mergeIntoLatest(JSON.parse(readFileSync(latestFile, 'utf8')) as BenchResults, results) : results;
+  writeFileSync(latestFile, JSON.stringify(latest, null, 2) + '\n');
+  writeReport(root, latest);
   const failed = figures.filter((f) => f.target && !f.target.pass);
-  log(`wrote bench/results/latest.json and BENCHMARKS.md: ${figures.length} figures, ${failed.length} below target, ${missing.length} not measured`);
+  log(`wrote bench/results/latest.json, bench/results/${kept} and BENCHMARKS.md: ${figures.length} figures, ${failed.length} below target, ${missing.length} not measured`);
   for (const f of failed) log(`  below target: ${f.title}: ${f.target!.text}`);
   for (const m of missing) log(`  not measured: ${m.title}: ${m.reason}`);
   return missing.length > 0 ? 1 : 0;
 }
 
-/** Writes BENCHMARKS.md from results plus bench/findings.md (when present). */
+/** Writes BENCHMARKS.md from results, the kept runs' history and bench/findings.md (when present). */
 function writeReport(root: string, results: BenchResults): void {
   const findingsFile = join(root, 'bench', 'findings.md');
-  writeFileSync(join(root, 'BENCHMARKS.md'), renderReport(results, existsSync(findingsFile) ? readFileSync(findingsFile, 'utf8') : undefined));
+  const history = renderHistory(readKeptRuns(join(root, 'bench', 'results')));
+  writeFileSync(join(root, 'BENCHMARKS.md'), renderReport(results, existsSync(findingsFile) ? readFileSync(findingsFile, 'utf8') : undefined, history));
 }
 
-/** `--report-only`: re-renders BENCHMARKS.md from bench/results/latest.json (after editing findings.md). */
+/** `--report-only`: re-renders BENCHMARKS.md from bench/results/ (after editing findings.md). */
 function reportOnly(root: string): number {
   const file = join(root, 'bench', 'results', 'latest.json');
   if (!existsSync(file)) {

@@ -21,3 +21,13 @@ export async function waitUntil<T>(cond: () => T | Promise<T>, what: string, dea
     await sleep(everyMs);
   }
 }
+
+/** `p`, or "timeout" after `ms` (the timer is cleared either way, so it never keeps the process alive). */
+export async function orTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

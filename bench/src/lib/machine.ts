@@ -1,6 +1,6 @@
 // The machine a run happened on: CPU, cores, memory, QEMU, Chromium, kernel, load.
 import { spawnSync } from 'node:child_process';
-import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
+import { cpus, hostname, loadavg, release, totalmem, type as osType } from 'node:os';
 import type { MachineInfo } from './results';
 
 function firstLine(cmd: string, args: string[]): string {
@@ -11,6 +11,7 @@ function firstLine(cmd: string, args: string[]): string {
 /** Facts about this machine; loadAfter is filled in at the end of the run. */
 export function machineInfo(): MachineInfo {
   return {
+    host: hostname(),
     cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
     cores: cpus().length,
     memoryMiB: Math.round(totalmem() / 1048576),

@@ -6,6 +6,8 @@ import { sleep } from './clock';
 /** An open, negotiated QMP connection. */
 export interface RawQmp {
   execute(command: string, args?: Record<string, unknown>): Promise<unknown>;
+  /** Resolves with the first event from now on for which `match` is true. */
+  nextEvent(match: (event: { event: string; data?: Record<string, unknown> }) => boolean, timeoutMs: number): Promise<void>;
   close(): void;
 }
 
@@ -35,6 +37,8 @@ export async function rawQmp(path: string, timeoutMs: number): Promise<RawQmp> {
   const s = sock;
   let buf = '';
   const waiting: Array<(msg: Record<string, unknown>) => void> = [];
+  type Event = { event: string; data?: Record<string, unknown> };
+  const eventWaiters = new Set<(e: Event) => void>();
   let greeted!: () => void;
   const greeting = new Promise<void>((r) => (greeted = r));
   s.on('data', (d: Buffer) => {
@@ -45,6 +49,7 @@ export async function rawQmp(path: string, timeoutMs: number): Promise<RawQmp> {
       buf = buf.slice(nl + 1);
       if ('QMP' in msg) greeted();
       else if ('return' in msg || 'error' in msg) waiting.shift()?.(msg);
+      else if ('event' in msg) for (const w of [...eventWaiters]) w(msg as unknown as Event);
     }
   });
   s.on('error', () => undefined);
@@ -55,5 +60,19 @@ export async function rawQmp(path: string, timeoutMs: number): Promise<RawQmp> {
     });
   await greeting;
   await execute('qmp_capabilities');
-  return { execute, close: () => s.destroy() };
+  const nextEvent = (match: (e: Event) => boolean, ms: number) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        eventWaiters.delete(w);
+        reject(new Error(`no matching QMP event within ${ms} ms`));
+      }, ms);
+      const w = (e: Event) => {
+        if (!match(e)) return;
+        clearTimeout(timer);
+        eventWaiters.delete(w);
+        resolve();
+      };
+      eventWaiters.add(w);
+    });
+  return { execute, nextEvent, close: () => s.destroy() };
 }

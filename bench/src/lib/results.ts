@@ -4,6 +4,8 @@ import { ratio, summarize, type Summary } from './stats';
 
 /** The machine a run happened on. */
 export interface MachineInfo {
+  /** os.hostname() (older results lack it). */
+  host?: string;
   cpuModel: string;
   cores: number;
   memoryMiB: number;
@@ -50,6 +52,8 @@ export interface Figure {
   target?: TargetVerdict;
   /** What exactly was measured, or why it is what it is. */
   note?: string;
+  /** Set on a figure carried into latest.json from an earlier run (history.ts mergeIntoLatest): its startedAt. */
+  measuredAt?: string;
 }
 
 /** A figure that could not be measured (the suite failed); the report shows it as such. */
@@ -59,6 +63,8 @@ export interface MissingFigure {
   title: string;
   reason: string;
   target?: TargetVerdict;
+  /** As Figure.measuredAt. */
+  measuredAt?: string;
 }
 
 /** The whole run. */

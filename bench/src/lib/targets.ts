@@ -9,6 +9,7 @@ export type Target =
   | { kind: 'below'; stat: Stat; limit: number; text: string }
   | { kind: 'at-least'; stat: Stat; limit: number; text: string }
   | { kind: 'added-at-most'; limit: number; text: string }
+  | { kind: 'added-below'; limit: number; text: string }
   | { kind: 'ratio-at-most'; limit: number; text: string }
   | { kind: 'ratio-at-least'; limit: number; text: string };
 
@@ -17,6 +18,8 @@ export const TARGETS: Record<string, Target> = {
   'start.qmp.in-process': { kind: 'added-at-most', limit: 15, text: 'at most 15 ms added to raw QEMU (median)' },
   'start.marker.in-process': { kind: 'ratio-at-most', limit: 1.02, text: 'within 2 % of raw QEMU (median)' },
   'stop.exit-noticed': { kind: 'at-most', stat: 'median', limit: 10, text: 'at most 10 ms (median)' },
+  'stop.exit-noticed.vs-node': { kind: 'added-at-most', limit: 2, text: 'within 2 ms of Node\'s own child exit event (median; issue #19)' },
+  'console.rss': { kind: 'added-below', limit: 16, text: 'RSS growth while streaming under 16 MB (median; issue #19)' },
   'console.throughput': { kind: 'ratio-at-least', limit: 0.5, text: 'at least half of `cat` to a file (median)' },
   'console.lost': { kind: 'at-most', stat: 'max', limit: 0, text: '0 bytes lost' },
   'console.latency': { kind: 'below', stat: 'p99', limit: 50, text: 'p99 under 50 ms' },
@@ -28,6 +31,11 @@ export const TARGETS: Record<string, Target> = {
   'renderer.dropped': { kind: 'at-most', stat: 'max', limit: 0, text: '0 lines dropped' },
   'artifacts.download': { kind: 'ratio-at-least', limit: 0.9, text: 'at least 0.9× `curl -o` (median)' },
   'cloud.done.in-process': { kind: 'ratio-at-most', limit: 1.02, text: 'within 2 % of raw QEMU (median)' },
+  'checks.console': { kind: 'added-at-most', limit: 50, text: 'at most 50 ms more than `vmdesk run` waiting for the same marker (median)' },
+  'display.screenshot': { kind: 'added-at-most', limit: 10, text: 'within 10 ms of raw QMP screendump (median)' },
+  'display.snapshot.save': { kind: 'ratio-at-most', limit: 1.05, text: 'within 5 % of the raw QMP job (median)' },
+  'display.snapshot.restore': { kind: 'ratio-at-most', limit: 1.05, text: 'within 5 % of the raw QMP job (median)' },
+  'artifacts.start-cached': { kind: 'added-at-most', limit: 20, text: 'within 20 ms of starting the same image from a local file (median)' },
   'app.main-ready': { kind: 'at-most', stat: 'median', limit: 500, text: 'at most 500 ms (median)' },
 };
 
@@ -43,6 +51,8 @@ export function evaluate(t: Target, f: Figure): TargetVerdict {
         return f.value[t.stat] >= t.limit;
       case 'added-at-most':
         return f.added !== undefined && f.added <= t.limit;
+      case 'added-below':
+        return f.added !== undefined && f.added < t.limit;
       case 'ratio-at-most':
         return f.ratio !== undefined && f.ratio <= t.limit;
       case 'ratio-at-least':
