@@ -33,6 +33,8 @@ export const testRunSchema = z.object({
   /** Set when the run failed: the last console lines and the guest's addresses (when the agent answered). */
   consoleTail: z.array(z.string()).optional(),
   guestAddresses: z.array(z.string()).optional(),
+  /** Set when the run failed and the VM has a screen: the PNG taken at the failure (a path in `dir`). */
+  failureScreenshot: z.string().optional(),
   /** Where this run's console.log, qemu.stderr.log and events.jsonl were copied. */
   dir: z.string(),
   /** A failure outside the checks (the VM did not start, ...). */

@@ -112,6 +112,9 @@ describe('vmdesk test', () => {
     // The results went to the default place, under $VMDESK_HOME/test-results/<task>/.
     expect(report.resultsDir.startsWith(join(t.home, 'test-results', 'bad'))).toBe(true);
     expect(existsSync(join(report.resultsDir, 'junit.xml'))).toBe(true);
+    // The guest has QEMU's default VGA card (-nographic hides it, does not remove it): its screen at the failure.
+    expect(run.failureScreenshot).toBe(join(report.resultsDir, 'failure.png'));
+    expect(readFileSync(run.failureScreenshot!).subarray(1, 4).toString()).toBe('PNG');
     await noVms();
   });
 

@@ -11,6 +11,7 @@ import type { Task } from '../../shared/task';
 import { taskToFile } from '../../shared/task';
 import type { CheckResult, TestRun } from '../../shared/test-report';
 import type { SupervisorApi } from '../supervisor/api';
+import { screenshotVm } from '../display/screenshot';
 import { vmDir, vmLogFile } from '../store/paths';
 import { ConsoleWatch } from './console-watch';
 import type { SshRunner } from './context';
@@ -62,6 +63,7 @@ export async function runTestOnce(o: TestRunOptions): Promise<TestRun> {
   let stoppedBy: string | undefined;
   let consoleTail: string[] | undefined;
   let guestAddresses: string[] | undefined;
+  let failureScreenshot: string | undefined;
   let startedVm = false;
   try {
     const file = taskToFile({ ...o.task, name: vm, disposable: true }) as Record<string, unknown>;
@@ -79,6 +81,7 @@ export async function runTestOnce(o: TestRunOptions): Promise<TestRun> {
     if (startedVm && failed) {
       consoleTail = watch.lastLines(CONSOLE_TAIL_LINES);
       guestAddresses = await guestAddressesOf(o.sup, vm);
+      failureScreenshot = await failureScreenshotOf(o.sup, vm, o.dir);
     }
     if (startedVm) stoppedBy = o.keep && failed ? 'kept' : await stopVm(o.sup, vm);
   } finally {
@@ -98,6 +101,7 @@ export async function runTestOnce(o: TestRunOptions): Promise<TestRun> {
     ...(stoppedBy ? { stoppedBy } : {}),
     ...(consoleTail ? { consoleTail } : {}),
     ...(guestAddresses ? { guestAddresses } : {}),
+    ...(failureScreenshot ? { failureScreenshot } : {}),
     dir: o.dir,
     ...(error ? { error } : {}),
   };
@@ -123,6 +127,21 @@ async function guestAddressesOf(sup: SupervisorApi, vm: string): Promise<string[
   try {
     const ifaces = await Promise.race([sup.agent.interfaces(vm), timeout]);
     return ifaces?.flatMap((i) => i.addresses.map((a) => `${i.name} ${a.address}/${a.prefix}`)).filter((a) => !a.startsWith('lo '));
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A screenshot at the failure into `dir`/failure.png, or undefined when the VM has no screen (or QMP does not answer in 10 s). */
+async function failureScreenshotOf(sup: SupervisorApi, vm: string, dir: string): Promise<string | undefined> {
+  const path = join(dir, 'failure.png');
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), 10_000)));
+  try {
+    const shot = await Promise.race([screenshotVm(sup, vm, path), timeout]);
+    return shot?.path;
   } catch {
     return undefined;
   } finally {

@@ -147,4 +147,12 @@ describe('last runs: evidence', () => {
     ]);
     expect(screenshotFiles(r, '/r/1')).toEqual([{ check: 's', file: 's.png' }]);
   });
+  it('lists the screenshot taken at a failure after the screen checks\', only inside the results folder', () => {
+    const shot = { name: 's', kind: 'screen' as const, status: 'passed' as const, durationMs: 5, message: '', evidence: { path: '/r/1/s.png' } };
+    expect(screenshotFiles({ ...run([shot]), failureScreenshot: '/r/1/failure.png' }, '/r/1')).toEqual([
+      { check: 's', file: 's.png' },
+      { check: 'at the failure', file: 'failure.png' },
+    ]);
+    expect(screenshotFiles({ ...run([]), failureScreenshot: '/elsewhere/failure.png' }, '/r/1')).toEqual([]);
+  });
 });

@@ -32,7 +32,7 @@ export function consoleAtFailure(text: string, fileOffset: number, run: TestRun)
   return { before: text.slice(0, at), after: text.slice(at) };
 }
 
-/** The screenshots a run kept, as paths inside its results folder (`resultsDir` is the report's). Pure. */
+/** The screenshots a run kept (its screen checks', then the one at the failure), as paths inside its results folder (`resultsDir` is the report's). Pure. */
 export function screenshotFiles(run: TestRun, resultsDir: string): Array<{ check: string; file: string }> {
   const out: Array<{ check: string; file: string }> = [];
   for (const c of run.checks) {
@@ -40,6 +40,8 @@ export function screenshotFiles(run: TestRun, resultsDir: string): Array<{ check
     if (typeof p !== 'string' || !p.endsWith('.png') || !p.startsWith(`${resultsDir}/`)) continue;
     out.push({ check: c.name, file: p.slice(resultsDir.length + 1) });
   }
+  const f = run.failureScreenshot;
+  if (f?.startsWith(`${resultsDir}/`)) out.push({ check: 'at the failure', file: f.slice(resultsDir.length + 1) });
   return out;
 }
 
