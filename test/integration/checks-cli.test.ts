@@ -1,6 +1,6 @@
 // `vmdesk test` with the real test guest under TCG (issue #16): a passing spec (console, port, http, agent,
 // shutdown) with report.json validated and junit.xml parsed; a wrong console regex failing with the console's
-// last lines and the VM gone; SIGINT stopping the VM; a kill -9 cleaned up by the next command; bad input
+// last lines and the VM gone; a terminal's spinner line; SIGINT stopping the VM; a kill -9 cleaned up by the next command; bad input
 // exiting 2 without starting anything.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -115,6 +115,21 @@ describe('vmdesk test', () => {
     // The guest has QEMU's default VGA card (-nographic hides it, does not remove it): its screen at the failure.
     expect(run.failureScreenshot).toBe(join(report.resultsDir, 'failure.png'));
     expect(readFileSync(run.failureScreenshot!).subarray(1, 4).toString()).toBe('PNG');
+    await noVms();
+  });
+
+  it('on a terminal (a real pty through script(1)) the running check spins with its time, then its ✓ line', async () => {
+    const task = writeGuestTask(t, 'tty', guestDisk, { kill_timeout: '5s' });
+    const checks = [{ name: 'boots', console: markers.ready, timeout: '240s' }];
+    const cmd = [process.execPath, bin, 'test', task, '--spec', spec('tty', checks)].map((w) => `'${w}'`).join(' ');
+    const child = spawn('script', ['-qefc', cmd, '/dev/null'], { env: t.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    const code = await new Promise<number | null>((r) => child.once('exit', r));
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/\r\x1b\[2K[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] boots \d+\.\ds/);
+    expect(out).toMatch(/\r\x1b\[2K✓ boots \d+\.\ds/);
+    expect(out).toMatch(/vmdesk test: PASSED 1\/1 checks/);
     await noVms();
   });
 

@@ -15,7 +15,8 @@ import { runTestSession } from '../../main/checks/test-session';
 import { openSupervisor, parseCli, reportError } from '../context';
 import { readJobFileText, taskFromJobFile } from '../../main/checks/job-file';
 import { loadDriverConfig } from '../../main/store/settings-file';
-import { fetchWithProgress } from '../fetch-artifacts';
+import { defaultErr, fetchWithProgress } from '../fetch-artifacts';
+import { checkProgress } from '../check-progress';
 import { UsageError, type CliIo, type Command } from '../command';
 
 /** The `test` command. */
@@ -80,6 +81,8 @@ export const testCommand: Command = {
     // SIGTERM too: a CI runner cancels a job with it.
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigint);
+    // On a terminal the running check spins with its time (check-progress.ts); plain lines otherwise.
+    const progress = checkProgress(io.err, !json && process.stderr.isTTY === true && io.err === defaultErr);
     try {
       await fetchWithProgress(task.artifacts, taskDir, io, { json, driverConfigFile: values['driver-config'] });
       const { report, junit } = await runTestSession({
@@ -95,10 +98,12 @@ export const testCommand: Command = {
         signal: controller.signal,
         // ssh checks use `vmdesk ssh`'s client: the VM's cloud-init key and its own known_hosts.
         ssh: (vm, command) => runSsh(sup, vm, command, { timeoutMs: 30_000 }),
-        onVm: (run, vm) => io.err(`${runPrefix(run, repeat)}vmdesk test: ${task.name} on VM ${vm}\n`),
-        onResult: (run, _index, r) => io.err(progressLine(r, runPrefix(run, repeat))),
+        onVm: (run, vm) => progress.line(`${runPrefix(run, repeat)}vmdesk test: ${task.name} on VM ${vm}\n`),
+        onCheckStart: (run, index) => progress.running(runPrefix(run, repeat), checks[index]!.name),
+        onResult: (run, _index, r) => progress.line(progressLine(r, runPrefix(run, repeat))),
         onRunEnd: (run) => {
           const prefix = runPrefix(run.run, repeat);
+          progress.stop();
           if (run.error) io.err(`${prefix}✗ ${run.error}\n`);
           if (run.stoppedBy === 'kept') io.err(`${prefix}vmdesk test: --keep: ${run.vm} is still running; stop it with vmdesk stop ${run.vm} && vmdesk rm ${run.vm}\n`);
         },
@@ -114,6 +119,7 @@ export const testCommand: Command = {
     } catch (err) {
       return reportError(io, 'test', err, json);
     } finally {
+      progress.stop();
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigint);
       await sup.close();
