@@ -8,7 +8,7 @@ import { importJobText } from '../../main/nomad/import-job';
 import { writeAllOrNothing } from '../../main/nomad/write-tasks';
 import { vmdeskHome } from '../../main/store/paths';
 import type { Command } from '../command';
-import { onePositional, parseCli } from '../context';
+import { onePositional, parseCli, printJson } from '../context';
 
 /** `vmdesk import`. */
 export const importCommand: Command = {
@@ -30,7 +30,9 @@ export const importCommand: Command = {
       if (buf.length > TASK_FILE_MAX_BYTES) throw new Error(`larger than ${TASK_FILE_MAX_BYTES} bytes`);
       text = buf.toString('utf8');
     } catch (err) {
-      io.err(`vmdesk import: cannot read ${jobFile}: ${(err as Error).message}\n`);
+      const message = `cannot read ${jobFile}: ${(err as Error).message}`;
+      if (values.json) printJson(io, { ok: false, error: { code: 'IMPORT_FAILED', message } });
+      else io.err(`vmdesk import: ${message}\n`);
       return 1;
     }
     const home = vmdeskHome();
@@ -45,13 +47,15 @@ export const importCommand: Command = {
           { overwrite: values.force === true },
         );
       } catch (err) {
-        if (values.json) io.out(`${JSON.stringify({ ...summary(result), ok: false, error: (err as Error).message }, null, 2)}\n`);
+        if (values.json) printJson(io, { ...summary(result), ok: false, error: { code: 'IMPORT_FAILED', message: (err as Error).message } });
         else io.err(`vmdesk import: ${(err as Error).message}\n`);
         return 1;
       }
     }
     if (values.json) {
-      io.out(`${JSON.stringify(summary(result), null, 2)}\n`);
+      // One line, as every --json output (README, "--json output"); a failed import says why in `error` too.
+      const firstError = result.diagnostics.find((d) => d.severity === 'error');
+      printJson(io, { ...summary(result), ...(result.ok ? {} : { error: { code: 'IMPORT_FAILED', message: firstError ? formatDiagnostic(firstError) : 'nothing to import' } }) });
     } else {
       for (const d of result.diagnostics) (d.severity === 'error' ? io.err : io.out)(`${formatDiagnostic(d)}\n`);
       if (result.ok) {

@@ -60,14 +60,14 @@ async function submit(args: string[], io: CliIo): Promise<number> {
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       ...(values.detach ? { detach: true } : {}),
     });
-    if (values.json) io.out(`${JSON.stringify({ ...result, address: target.address, events }, null, 2)}\n`);
+    if (values.json) io.out(`${JSON.stringify({ ok: result.outcome === 'running' || result.outcome === 'registered', ...result, address: target.address, events })}\n`);
     else if (result.outcome === 'running') io.out(`task "${task.name}" is running on Nomad (allocation ${result.allocId?.slice(0, 8)})\n`);
     else if (result.outcome === 'registered') io.out(`submitted; follow it with: nomad job status ${result.jobId}\n`);
     else io.err(`vmdesk nomad submit: ${result.reason}\n`);
     return result.outcome === 'running' || result.outcome === 'registered' ? 0 : 1;
   } catch (err) {
     if (!(err instanceof NomadRequestError)) throw err;
-    if (values.json) io.out(`${JSON.stringify({ outcome: 'error', failure: err.failure, status: err.status ?? null, message: err.message, address: target.address, events }, null, 2)}\n`);
+    if (values.json) io.out(`${JSON.stringify({ ok: false, outcome: 'error', failure: err.failure, status: err.status ?? null, message: err.message, error: { code: 'NOMAD_ERROR', message: err.message }, address: target.address, events })}\n`);
     else io.err(`vmdesk nomad submit: ${err.message}\n`);
     return 1;
   }

@@ -35,6 +35,7 @@ import { listRecordNames, quarantineRecord, readRecord, writeRecord, writeRecord
 import { makeEvent, VmSession } from './vm-session';
 import { connectAnyMonitor } from './qmp-monitors';
 import { infoFromRecord } from './vm-info';
+import { readAgentSeen, writeAgentSeen, type AgentSeen } from './agent-seen';
 
 /** Turns a start source into a plan (the driver's planTask; see default-planner.ts). */
 export type Planner = (source: StartSource, opts: { uuid: string; driverConfig: DriverConfig; home: string; env: NodeJS.ProcessEnv }) => Promise<Plan>;
@@ -118,7 +119,7 @@ class Supervisor implements SupervisorApi {
     const adopted = isLive(current.state) && current.pid !== record.pid;
     const finished = current.state === 'starting' || adopted ? await this.attachUnwatched(name) : undefined;
     if (finished) return finished.info();
-    const info = infoFromRecord(current);
+    const info = infoFromRecord(current, readAgentSeen(record.plan.paths.vmDir, current.startedAt));
     // Not attached here (the CLI next to the app, or nobody attached): QEMU may be dropping console output
     // right now. Measured on the spot, so `vmdesk inspect` says so from any process.
     if (!isLive(info.state)) return info;
@@ -424,6 +425,7 @@ class Supervisor implements SupervisorApi {
       } else {
         this.recordEvent(name, makeEvent('lifecycle', 'destroyed', `${name} removed (logs kept in ${paths.vmDir})`));
         rmSync(`${paths.vmDir}/vm.json`, { force: true });
+        rmSync(`${paths.vmDir}/agent.json`, { force: true });
       }
     } finally {
       lock.release();
@@ -686,6 +688,9 @@ class Supervisor implements SupervisorApi {
       return markLost(`the QMP socket ${record.plan.paths.qmpSocket} is answered by another QEMU (uuid ${uuid ?? 'unknown'}, expected ${record.uuid}); not touching it`);
     }
     const session = new VmSession(record, this.hooks(), undefined, this.sessionOptions());
+    // Re-attached: what another process (or this one before a restart) last saw of the agent still holds.
+    const seen = record.plan.task.config.guest_agent ? readAgentSeen(record.plan.paths.vmDir, record.startedAt) : undefined;
+    if (seen) [session.agentStatus, session.agentSeenAt] = [seen.status, seen.at];
     session.bindQmp(qmp);
     let status: { running: boolean; status: string };
     try {
@@ -872,10 +877,30 @@ class Supervisor implements SupervisorApi {
   }
 
   private setAgent(session: VmSession, status: 'responding' | 'not-responding'): void {
+    session.agentSeenAt = this.noteAgentSeen(session.record, status);
     if (session.agentStatus === status) return;
     session.agentStatus = status;
     session.emit(makeEvent('agent', `agent-${status}`, `guest agent ${status === 'responding' ? 'responds' : 'does not respond'}`));
     for (const l of this.listeners.vm) l(session.info());
+  }
+
+  /** Persists a seen agent status next to the record (agent.json), so other processes report it; returns when. */
+  private noteAgentSeen(record: StateRecord, status: AgentSeen['status']): string {
+    const at = new Date().toISOString();
+    if (record.startedAt) {
+      try {
+        void writeAgentSeen(record.plan.paths.vmDir, record.startedAt, { status, at });
+      } catch {
+        // a full or read-only disk: this process still knows; others say "unknown" as before
+      }
+    }
+    return at;
+  }
+
+  /** Sets the agent status on the watching session, or (not attached here) persists it for the next inspect. */
+  private sawAgent(record: StateRecord, session: VmSession | undefined, status: AgentSeen['status']): void {
+    if (session) this.setAgent(session, status);
+    else this.noteAgentSeen(record, status);
   }
 
   private async withAgent<T>(name: string, fn: (ga: GuestAgentClient) => Promise<T>, timeoutMs = 5_000): Promise<T> {
@@ -891,7 +916,7 @@ class Supervisor implements SupervisorApi {
     try {
       ga = await GuestAgentClient.connect(path, { timeoutMs: Math.min(timeoutMs, 5_000) });
     } catch (err) {
-      if (session) this.setAgent(session, 'not-responding');
+      this.sawAgent(record, session, 'not-responding');
       if (err instanceof QmpTimeoutError) {
         throw new VmdeskError('AGENT_TIMEOUT', `the guest agent of ${name} did not answer within ${err.timeoutMs} ms: is qemu-ga running in the guest (and has the guest finished booting)?`);
       }
@@ -899,9 +924,10 @@ class Supervisor implements SupervisorApi {
     }
     try {
       const r = await fn(ga);
-      if (session) this.setAgent(session, 'responding');
+      this.sawAgent(record, session, 'responding');
       return r;
     } catch (err) {
+      if (err instanceof QmpTimeoutError) this.sawAgent(record, session, 'not-responding');
       if (err instanceof QmpTimeoutError) throw new VmdeskError('AGENT_TIMEOUT', `guest agent of ${name}: ${err.message}`);
       throw new VmdeskError('AGENT_ERROR', `guest agent of ${name}: ${(err as Error).message}`);
     } finally {
