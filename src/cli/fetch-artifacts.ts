@@ -8,7 +8,7 @@ import { fetchTaskArtifacts, type ArtifactOutcome } from '../main/artifacts/fetc
 import { readTaskFile } from '../main/driver/prepare';
 import { vmdeskHome } from '../main/store/paths';
 import { loadDriverConfig } from '../main/store/settings-file';
-import type { CliIo } from './command';
+import { defaultErr, type CliIo } from './command';
 import { progressReporter } from './progress-bar';
 
 /** Options of a CLI fetch. */
@@ -69,7 +69,3 @@ export function outcomesJson(outcomes: ArtifactOutcome[]): Array<Record<string, 
   );
 }
 
-/** The process's own stderr writer: only it may draw a bar (tests pass their own io). */
-export const defaultErr = (text: string): void => {
-  process.stderr.write(text);
-};

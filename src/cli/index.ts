@@ -1,7 +1,6 @@
 // The `vmdesk` command line: dispatches to a subcommand. Runs under plain Node; never imports electron.
 import { commands } from './commands/index';
-import { UsageError, type CliIo, type Command } from './command';
-import { defaultErr } from './fetch-artifacts';
+import { defaultErr, UsageError, type CliIo, type Command } from './command';
 import { toErrorData } from '../shared/errors';
 import { cleanUpInterruptedTests } from './interrupted-tests';
 

@@ -8,13 +8,12 @@ import { importJobText } from '../../main/nomad/import-job';
 import { writeAllOrNothing } from '../../main/nomad/write-tasks';
 import { vmdeskHome } from '../../main/store/paths';
 import type { Command } from '../command';
-import { onePositional, parseCli, printJson } from '../context';
+import { commandInfo } from './info';
+import { onePositional, parseCli, printJson } from '../args';
 
 /** `vmdesk import`. */
 export const importCommand: Command = {
-  name: 'import',
-  summary: 'Import the qemu tasks of a Nomad job (HCL2 or API JSON) as vmdesk task files',
-  usage: 'vmdesk import JOBFILE [--task NAME] [--out DIR] [--force] [--json] [--driver-config FILE]',
+  ...commandInfo('import'),
   async run(args, io) {
     const { values, positionals } = parseCli(args, {
       task: { type: 'string' },

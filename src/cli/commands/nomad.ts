@@ -5,11 +5,8 @@ import { resolveTask } from '../../main/nomad/resolve-task';
 import { NomadRequestError, submitTask, type SubmitEvent } from '../../main/nomad/submit';
 import { vmdeskHome } from '../../main/store/paths';
 import { UsageError, type CliIo, type Command } from '../command';
-import { onePositional, parseCli } from '../context';
-
-const USAGE =
-  'vmdesk nomad submit NAME|TASKFILE [--address URL] [--token TOKEN] [--namespace NS] [--region R] [--artifact URL] [--timeout 5m] [--detach] [--json]\n' +
-  '  (NOMAD_ADDR, NOMAD_TOKEN, NOMAD_NAMESPACE and NOMAD_REGION are read as the nomad CLI reads them; flags win)';
+import { commandInfo } from './info';
+import { onePositional, parseCli } from '../args';
 
 function describe(e: SubmitEvent): string {
   switch (e.kind) {
@@ -75,9 +72,7 @@ async function submit(args: string[], io: CliIo): Promise<number> {
 
 /** `vmdesk nomad`. */
 export const nomadCommand: Command = {
-  name: 'nomad',
-  summary: 'Work with a Nomad cluster: submit a VM as a Nomad job and follow it',
-  usage: USAGE,
+  ...commandInfo('nomad'),
   async run(args, io) {
     const [sub, ...rest] = args;
     if (sub === 'submit') return submit(rest, io);

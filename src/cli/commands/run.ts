@@ -5,13 +5,12 @@ import { formatPorts } from '../format';
 import { openSupervisor, parseCli, reportError } from '../context';
 import { forwardStdin } from '../console-input';
 import { UsageError, type Command } from '../command';
+import { commandInfo } from './info';
 import { fetchTaskFileArtifacts } from '../fetch-artifacts';
 
 /** The `run` command. */
 export const runCommand: Command = {
-  name: 'run',
-  summary: 'Run a VM in the foreground: serial console on the terminal, keyboard to the guest; Ctrl-] stops it gracefully',
-  usage: 'vmdesk run TASKFILE [--no-input] [--driver-config FILE]\n  (on a terminal, keys go to the guest and Ctrl-] stops the VM; piped stdin is sent to the guest; --no-input sends nothing)',
+  ...commandInfo('run'),
   async run(args, io) {
     const { values, positionals } = parseCli(args, { 'driver-config': { type: 'string' }, 'no-input': { type: 'boolean' } });
     if (positionals.length !== 1) throw new UsageError('give exactly one task file');

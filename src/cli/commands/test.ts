@@ -17,14 +17,11 @@ import { taskToFile } from '../../shared/task';
 import { openSupervisor, parseCli, reportError } from '../context';
 import { fetchWithProgress } from '../fetch-artifacts';
 import { UsageError, type CliIo, type Command } from '../command';
+import { commandInfo } from './info';
 
 /** The `test` command. */
 export const testCommand: Command = {
-  name: 'test',
-  summary: 'Test a VM image: start it disposable, run the task\'s checks (console, port, http, agent, ssh, screen, shutdown), stop it; JUnit and JSON reports',
-  usage:
-    'vmdesk test TASKFILE|NAME [--spec FILE] [--repeat N] [--keep] [--json] [--junit FILE] [--results DIR] [--driver-config FILE]\n' +
-    '  (checks come from the task\'s "checks" or from --spec FILE holding { "checks": [...] }; exit 0 all passed, 1 a check failed, 2 invalid input)',
+  ...commandInfo('test'),
   async run(args, io) {
     const { values, positionals } = parseCli(args, {
       spec: { type: 'string' },

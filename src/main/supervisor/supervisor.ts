@@ -9,16 +9,12 @@ import type { ExitRecord, StatsSample, VmEvent, VmInfo } from '../../shared/vm';
 import { GuestAgentClient, QmpClient, QmpTimeoutError } from '../qmp/index';
 import { runtimeBase, vmPaths, vmsDir } from '../store/paths';
 import type { DestroyOptions, StartSource, StopOptions, StopResult, SupervisorApi, SupervisorEvents } from './api';
-import { assignHostPorts } from '../driver/plan';
-import { defaultPlanner } from './default-planner';
 import { formatBytes, freeBytes, isDiskFullError, logDiskNow, type LogDiskThresholds } from './disk-space';
 import { EVENTS_READ_LIMIT, EventJournal, readEvents } from './events-log';
 import { followFile } from './file-follower';
 import { noBootableDevice, secureBootRefusal } from './firmware-console';
 import { acquireLock, type VmLock } from './lock';
 import { lastLines, qemuErrorLines, readTail } from './log-tail';
-import { createOverlay } from './overlay';
-import { buildSeed } from '../cloudinit/seed-build';
 import { prepareFirmwareVars, startTpm, stopTpm, tpmAlive, tpmGoneMessage, watchTpm, type TpmProcess } from './hardware';
 import { resolveHostPorts } from './ports';
 import { isRunningPid, readProcStat } from './proc';
@@ -206,7 +202,7 @@ class Supervisor implements SupervisorApi {
       // Host ports: 0 becomes a free port; a fixed port already in use is refused before QEMU starts.
       const hostPorts = await resolveHostPorts(plan.ports);
       const picked = Object.fromEntries(plan.ports.filter((p) => p.host === 0).map((p) => [p.label, hostPorts[p.label]!]));
-      if (Object.keys(picked).length > 0) plan = assignHostPorts(plan, picked);
+      if (Object.keys(picked).length > 0) plan = (await import('../driver/plan')).assignHostPorts(plan, picked);
 
       began = true;
       mkdirSync(vmDir, { recursive: true, mode: 0o700 });
@@ -215,10 +211,10 @@ class Supervisor implements SupervisorApi {
       chmodSync(plan.paths.runtimeDir, 0o700);
       if (plan.paths.overlay) {
         rmSync(plan.paths.overlay, { force: true });
-        await createOverlay(plan);
+        await (await import('./overlay')).createOverlay(plan);
       }
       prepareFirmwareVars(plan);
-      const seed = plan.cloudInit ? await buildSeed(plan.cloudInit, name, vmDir) : undefined; // before QEMU opens it
+      const seed = plan.cloudInit ? await (await import('../cloudinit/seed-build')).buildSeed(plan.cloudInit, name, vmDir) : undefined; // before QEMU opens it
 
       record = {
         version: 1,
@@ -484,7 +480,9 @@ class Supervisor implements SupervisorApi {
 
   private async makePlan(source: StartSource, o: { uuid: string }): Promise<Plan> {
     const driverConfig = await this.opts.driverConfig();
-    return (this.opts.planner ?? defaultPlanner)(source, { ...o, driverConfig, home: this.opts.home, env: this.env });
+    // The driver (task schema, argv, image probes) is loaded by the commands that start a VM, not by ls or inspect.
+    const planner = this.opts.planner ?? (await import('./default-planner')).defaultPlanner;
+    return planner(source, { ...o, driverConfig, home: this.opts.home, env: this.env });
   }
 
   private sessionOptions() {
