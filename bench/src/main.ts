@@ -16,8 +16,9 @@ import { consoleSuite } from './suites/console';
 import { scaleSuite } from './suites/scale';
 import { artifactsSuite } from './suites/artifacts';
 import { seedSuite } from './suites/seed';
+import { cliSuite } from './suites/cli';
 
-const SUITES: Suite[] = [startStopSuite, consoleSuite, scaleSuite, rendererSuite, appStartSuite, artifactsSuite, seedSuite];
+const SUITES: Suite[] = [startStopSuite, consoleSuite, scaleSuite, rendererSuite, appStartSuite, artifactsSuite, seedSuite, cliSuite];
 
 function loadGuest(root: string): Guest {
   const dir = process.env.VMDESK_GUEST_DIR ?? join(root, '.cache', 'guest');

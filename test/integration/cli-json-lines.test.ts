@@ -66,6 +66,10 @@ const cases: Record<string, JsonCases> = {
       usage(['nomad', 'resubmit', '--json']),
     ],
   },
+  demo: {
+    ok: [{ args: () => ['demo', '--detach', '--json'], code: 0, check: (l) => (trackPid((l.vm as VmInfo).pid), expect(l.url).toMatch(/^http:/)) }],
+    fail: [{ args: () => ['demo', '--detach', '--json'], code: 1, check: (l) => expect(l.error).toMatchObject({ code: 'VM_RUNNING' }) }, usage(['demo', '--json'])],
+  },
   run: { noJson: 'the foreground console is the output', fail: [usage(['run', 'web.task.json', '--json'])] },
   start: {
     ok: [
@@ -168,6 +172,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await vmdesk(['stop', 'web', '--force'], t.env, 60_000);
   await vmdesk(['stop', 'jt', '--force'], t.env, 60_000);
+  await vmdesk(['stop', 'demo', '--force'], t.env, 60_000);
   killTracked();
   await server?.close();
   await nomad?.close();
@@ -190,6 +195,12 @@ describe('--json is one line for every command', () => {
 
   for (const [name, c] of Object.entries(cases)) {
     it(`${name}: one line on success and on failure`, async () => {
+      if (name === 'demo') {
+        // Once it has answered: no second guest booting beside the test's own.
+        for (const step of [...(c.ok ?? []), ...c.fail]) await runStep(step);
+        expect((await vmdesk(['stop', 'demo', '--force'], t.env)).code).toBe(0);
+        return;
+      }
       if (name === 'agent') await waitFor('the guest to boot', () => consoleLog().includes(`${markers.tick} 1`), 300_000, 500);
       for (const step of c.ok ?? []) await runStep(step);
       for (const step of c.fail) await runStep(step);

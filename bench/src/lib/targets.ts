@@ -28,6 +28,10 @@ export const TARGETS: Record<string, Target> = {
   'renderer.dropped': { kind: 'at-most', stat: 'max', limit: 0, text: '0 lines dropped' },
   'artifacts.download': { kind: 'ratio-at-least', limit: 0.9, text: 'at least 0.9× `curl -o` (median)' },
   'app.main-ready': { kind: 'at-most', stat: 'median', limit: 500, text: 'at most 500 ms (median)' },
+  'cli.help': { kind: 'added-at-most', limit: 40, text: 'at most 40 ms above `node -e 0` (median)' },
+  'cli.ls': { kind: 'added-at-most', limit: 40, text: 'at most 40 ms above `node -e 0` (median)' },
+  'cli.inspect': { kind: 'added-at-most', limit: 40, text: 'at most 40 ms above `node -e 0` (median)' },
+  'cli.plan': { kind: 'added-at-most', limit: 40, text: 'at most 40 ms above `node -e 0` (median)' },
 };
 
 /** Whether `f` meets `t`. A figure without the baseline a ratio target needs fails. */

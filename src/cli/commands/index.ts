@@ -12,6 +12,7 @@ const LOADERS: Record<CommandName, () => Promise<Command>> = {
   import: async () => (await import('./import')).importCommand,
   export: async () => (await import('./export')).exportCommand,
   nomad: async () => (await import('./nomad')).nomadCommand,
+  demo: async () => (await import('./demo')).demoCommand,
   run: async () => (await import('./run')).runCommand,
   start: async () => (await import('./start')).startCommand,
   test: async () => (await import('./test')).testCommand,

@@ -40,6 +40,11 @@ export const COMMAND_INFO = [
       '  (NOMAD_ADDR, NOMAD_TOKEN, NOMAD_NAMESPACE and NOMAD_REGION are read as the nomad CLI reads them; flags win)',
   },
   {
+    name: 'demo',
+    summary: "Build the demo VM from this host's packages and run it (its web page forwarded and printed); --detach: in the background",
+    usage: 'vmdesk demo [--detach] [--json] [--no-input]\n  (foreground: the console on the terminal, Ctrl-] stops it; --json goes with --detach)',
+  },
+  {
     name: 'run',
     summary: 'Run a VM in the foreground: serial console on the terminal, keyboard to the guest; Ctrl-] stops it gracefully',
     usage: 'vmdesk run TASKFILE [--no-input] [--driver-config FILE]\n  (on a terminal, keys go to the guest and Ctrl-] stops the VM; piped stdin is sent to the guest; --no-input sends nothing)',
