@@ -35,6 +35,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   }
   const command: Command | undefined = commands.find((c) => c.name === name);
   if (!command) {
+    if (wantsJson(rest)) io.out(`${JSON.stringify({ ok: false, error: { code: 'BAD_REQUEST', message: `unknown command "${name}"` } })}\n`);
     io.err(`vmdesk: unknown command "${name}". Run \`vmdesk help\` for the list.\n`);
     return 2;
   }

@@ -193,6 +193,11 @@ describe('--json is one line for every command', () => {
     }
   });
 
+  it('an unknown command with --json: one line too', async () => {
+    const line = oneLine(await vmdesk(['frobnicate', '--json'], t.env), ['frobnicate', '--json'], 2);
+    expect(line.error).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('frobnicate') });
+  });
+
   for (const [name, c] of Object.entries(cases)) {
     it(`${name}: one line on success and on failure`, async () => {
       if (name === 'demo') {
