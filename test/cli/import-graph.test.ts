@@ -85,6 +85,14 @@ describe('the CLI loads only what a command uses', () => {
     for (const heavy of ['@cdktf/hcl2json', 'src/main/nomad/', 'node_modules/zod', 'src/main/artifacts/']) expect(has(modules, heavy), heavy).toBe(false);
   });
 
+  it('vmdesk start of a task without artifacts: no archive readers (tar, zip, xz, bzip2), no HCL parser', async () => {
+    const modules = await loadedBy(['start', join(dir, 'no-such-task.json')]);
+    expect(has(modules, 'src/cli/commands/start.ts')).toBe(true);
+    for (const heavy of ['node_modules/tar', 'node_modules/yauzl', 'node_modules/xz-decompress', 'node_modules/unbzip2-stream', 'src/main/artifacts/fetch-', '@cdktf/hcl2json']) {
+      expect(has(modules, heavy), heavy).toBe(false);
+    }
+  });
+
   it('the check sees what a command does load: plan loads the task schema and zod, not the supervisor; import of HCL loads the parser', async () => {
     const plan = await loadedBy(['plan', join(dir, 'task.json')]);
     expect(has(plan, 'src/shared/task.ts')).toBe(true);
