@@ -16,7 +16,6 @@ import { noBootableDevice, secureBootRefusal } from './firmware-console';
 import { acquireLock, type VmLock } from './lock';
 import { lastLines, qemuErrorLines, readTail } from './log-tail';
 import { prepareFirmwareVars, startTpm, stopTpm, tpmAlive, tpmGoneMessage, watchTpm, type TpmProcess } from './hardware';
-import { resolveHostPorts } from './ports';
 import { isRunningPid, readProcStat } from './proc';
 import { findOurQemu, processesUsingVm, queryUuid, recordedPidIsOurs, removeRuntimeDirIfUnused, sameUuid, type Identified } from './identity';
 import { faultPoint } from './fault-point';
@@ -24,7 +23,7 @@ import { catchUpRotation } from './log-catchup';
 import { ensurePrivateRuntimeBase } from '../store/runtime-dir';
 import { delay } from './sleep';
 import { wakeOnChange } from './dir-wake';
-import { spawnQemu, type SpawnedQemu } from './spawn';
+import type { SpawnedQemu } from './spawn';
 import { isLive } from './state-machine';
 import { explainStartFailure, failedStartRecord, imageHolders } from './start-failure';
 import { listRecordNames, quarantineRecord, readRecord, writeRecord, writeRecordVisible, type StateRecord } from './state-record';
@@ -200,6 +199,8 @@ class Supervisor implements SupervisorApi {
       ensurePrivateRuntimeBase(runtimeBase(this.env), { create: true }); // refused before anything is written
 
       // Host ports: 0 becomes a free port; a fixed port already in use is refused before QEMU starts.
+      // Start-only code (child_process, dgram) is loaded here: `vmdesk ls` and `inspect` never pay for it.
+      const [{ resolveHostPorts }, { spawnQemu }] = await Promise.all([import('./ports'), import('./spawn')]);
       const hostPorts = await resolveHostPorts(plan.ports);
       const picked = Object.fromEntries(plan.ports.filter((p) => p.host === 0).map((p) => [p.label, hostPorts[p.label]!]));
       if (Object.keys(picked).length > 0) plan = (await import('../driver/plan')).assignHostPorts(plan, picked);
