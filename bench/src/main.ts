@@ -20,8 +20,9 @@ import { seedSuite } from './suites/seed';
 import { cloudSuite } from './suites/cloud';
 import { checksSuite } from './suites/checks';
 import { displaySuite } from './suites/display';
+import { cliSuite } from './suites/cli';
 
-const SUITES: Suite[] = [startStopSuite, consoleSuite, scaleSuite, rendererSuite, appStartSuite, artifactsSuite, seedSuite, checksSuite, displaySuite, cloudSuite];
+const SUITES: Suite[] = [startStopSuite, consoleSuite, scaleSuite, rendererSuite, appStartSuite, artifactsSuite, seedSuite, cliSuite, checksSuite, displaySuite, cloudSuite];
 
 function loadGuest(root: string): Guest {
   const dir = process.env.VMDESK_GUEST_DIR ?? join(root, '.cache', 'guest');

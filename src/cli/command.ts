@@ -19,3 +19,8 @@ export interface Command {
 
 /** Thrown for a wrong command line; main prints the message and the command's usage, exit 2. */
 export class UsageError extends Error {}
+
+/** The process's own stderr writer: only it may draw a progress bar (tests pass their own io). */
+export const defaultErr = (text: string): void => {
+  process.stderr.write(text);
+};

@@ -1,58 +1,19 @@
-// What the VM commands share: a supervisor for $VMDESK_HOME, argument parsing, error output, JSON output.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { toErrorData, VmdeskError, type ErrorCode } from '../shared/errors';
+// What the VM commands share: a supervisor for $VMDESK_HOME, plus (re-exported) argument parsing, error output and
+// JSON output from args.ts.
 import { vmdeskHome } from '../main/store/paths';
-import { loadDriverConfig } from '../main/store/settings-file';
 import { createSupervisor } from '../main/supervisor/supervisor';
 import type { SupervisorApi } from '../main/supervisor/api';
-import { UsageError, type CliIo } from './command';
+
+export * from './args';
 
 /** A supervisor for this process ($VMDESK_HOME, settings.json's driver config or --driver-config). */
 export function openSupervisor(opts: { driverConfigFile?: string | undefined } = {}): SupervisorApi {
   const home = vmdeskHome();
   return createSupervisor({
     home,
-    driverConfig: () => loadDriverConfig({ home, ...(opts.driverConfigFile ? { file: opts.driverConfigFile } : {}) }),
+    // Read (and its schema loaded) only when a VM is started: ls, inspect and stop never need it.
+    driverConfig: async () => (await import('../main/store/settings-file')).loadDriverConfig({ home, ...(opts.driverConfigFile ? { file: opts.driverConfigFile } : {}) }),
   });
-}
-
-/** parseArgs with usage errors turned into UsageError. */
-export function parseCli<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
-
-/** Error codes that mean "your input is wrong" (exit 2) rather than "it failed" (exit 1). */
-const INPUT_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'INVALID_TASK',
-  'INVALID_DRIVER_CONFIG',
-  'IMAGE_NOT_ALLOWED',
-  'IMAGE_NOT_FOUND',
-  'IMAGE_INVALID',
-  'EMULATOR_NOT_FOUND',
-  'EMULATOR_NOT_ALLOWED',
-  'ARG_NOT_ALLOWED',
-  'PORT_INVALID',
-  'SOCKET_PATH_TOO_LONG',
-  'ACCELERATOR_UNAVAILABLE',
-  'BAD_REQUEST',
-]);
-
-/** Prints an error (JSON `{ok:false,error}` or `vmdesk CMD: message`) and returns the exit code. */
-export function reportError(io: CliIo, command: string, err: unknown, json: boolean): number {
-  if (err instanceof UsageError) throw err;
-  const data = toErrorData(err);
-  if (json) io.out(`${JSON.stringify({ ok: false, error: data })}\n`);
-  else io.err(`vmdesk ${command}: ${data.message}\n`);
-  return err instanceof VmdeskError && INPUT_ERRORS.has(err.code) ? 2 : 1;
-}
-
-/** Prints `{ok: true, ...payload}` as one line. */
-export function printJson(io: CliIo, payload: Record<string, unknown>): void {
-  io.out(`${JSON.stringify({ ok: true, ...payload })}\n`);
 }
 
 /** Runs `fn` with a supervisor and always detaches it (VMs keep running). */
@@ -63,31 +24,4 @@ export async function withSupervisor<T>(fn: (sup: SupervisorApi) => Promise<T>, 
   } finally {
     await sup.close();
   }
-}
-
-/** `NAME [--json] [options]`, the argument shape every VM command takes. */
-export function parseVmArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
-  const { values, positionals } = parseCli(args, { ...options, json: { type: 'boolean' } });
-  return { name: oneName(positionals), values, json: (values as { json?: boolean }).json === true };
-}
-
-/** Runs a command's work; a failure is printed (as JSON with --json) and becomes the exit code. */
-export async function reporting(io: CliIo, command: string, json: boolean, work: () => Promise<number>): Promise<number> {
-  try {
-    return await work();
-  } catch (err) {
-    return reportError(io, command, err, json);
-  }
-}
-
-/** Exactly one positional argument (`what` names it in the usage error). */
-export function onePositional(positionals: string[], what: string): string {
-  if (positionals.length !== 1) throw new UsageError(`give exactly one ${what}`);
-  return positionals[0]!;
-}
-
-/** Exactly one positional NAME, or a usage error. */
-export function oneName(positionals: string[]): string {
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give a VM name' : 'give exactly one VM name');
-  return positionals[0]!;
 }

@@ -4,11 +4,10 @@ import { dirname } from 'node:path';
 import type { Artifact } from '../shared/artifact';
 import type { DriverConfig } from '../shared/driver-config';
 import { formatBytes } from '../shared/format-bytes';
-import { fetchTaskArtifacts, type ArtifactOutcome } from '../main/artifacts/fetch-task';
+import type { ArtifactOutcome } from '../main/artifacts/fetch-task';
 import { readTaskFile } from '../main/driver/prepare';
 import { vmdeskHome } from '../main/store/paths';
-import { loadDriverConfig } from '../main/store/settings-file';
-import type { CliIo } from './command';
+import { defaultErr, type CliIo } from './command';
 import { progressReporter } from './progress-bar';
 
 /** Options of a CLI fetch. */
@@ -22,6 +21,9 @@ export interface CliFetchOptions {
 /** Fetches `artifacts` into `taskDir`, drawing progress on stderr (nothing with --json); Ctrl-C cancels. */
 export async function fetchWithProgress(artifacts: Artifact[], taskDir: string, io: CliIo, o: CliFetchOptions): Promise<ArtifactOutcome[]> {
   if (artifacts.length === 0) return [];
+  // Loaded here, for a task that has artifacts: the downloader and the archive readers (tar, zip, xz, bzip2)
+  // are not paid by every `vmdesk start` (issue #17).
+  const [{ fetchTaskArtifacts }, { loadDriverConfig }] = await Promise.all([import('../main/artifacts/fetch-task'), import('../main/store/settings-file')]);
   const home = vmdeskHome();
   const driverConfig = o.driverConfig ?? (await loadDriverConfig({ home, ...(o.driverConfigFile ? { file: o.driverConfigFile } : {}) }));
   const mode = o.json ? 'quiet' : process.stderr.isTTY && io.err === defaultErr ? 'tty' : 'lines';
@@ -69,7 +71,3 @@ export function outcomesJson(outcomes: ArtifactOutcome[]): Array<Record<string, 
   );
 }
 
-/** The process's own stderr writer: only it may draw a bar (tests pass their own io). */
-export const defaultErr = (text: string): void => {
-  process.stderr.write(text);
-};

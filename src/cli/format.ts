@@ -39,7 +39,7 @@ export function formatInspect(vm: VmInfo): string {
     ['started', vm.startedAt ?? '-'],
     ['uptime', formatUptime(vm.uptimeMs)],
     ['ports', formatPorts(vm.ports)],
-    ['guest agent', vm.agent],
+    ['guest agent', vm.agentSeenAt ? `${vm.agent} (seen ${vm.agentSeenAt})` : vm.agent],
     ['disposable', vm.disposable ? 'yes' : 'no'],
     ['task file', vm.taskFile ?? '-'],
     ['last exit', vm.lastExit ? `${vm.lastExit.summary} at ${vm.lastExit.at}` : '-'],

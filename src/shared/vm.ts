@@ -92,6 +92,8 @@ export interface VmInfo {
   uptimeMs?: number;
   ports: PortForward[];
   agent: AgentStatus;
+  /** When the guest agent status was last seen (an agent call or probe, by any vmdesk process); absent while unknown. */
+  agentSeenAt?: string;
   lastExit?: ExitRecord;
   disposable: boolean;
   taskFile?: string;

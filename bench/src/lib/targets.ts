@@ -37,6 +37,10 @@ export const TARGETS: Record<string, Target> = {
   'display.snapshot.restore': { kind: 'ratio-at-most', limit: 1.05, text: 'within 5 % of the raw QMP job (median)' },
   'artifacts.start-cached': { kind: 'added-at-most', limit: 20, text: 'within 20 ms of starting the same image from a local file (median)' },
   'app.main-ready': { kind: 'at-most', stat: 'median', limit: 500, text: 'at most 500 ms (median)' },
+  'cli.help': { kind: 'added-at-most', limit: 40, text: 'at most 40 ms above `node -e 0` (median)' },
+  'cli.ls': { kind: 'added-at-most', limit: 40, text: 'at most 40 ms above `node -e 0` (median)' },
+  'cli.inspect': { kind: 'added-at-most', limit: 40, text: 'at most 40 ms above `node -e 0` (median)' },
+  'cli.plan': { kind: 'added-at-most', limit: 40, text: 'at most 40 ms above `node -e 0` (median)' },
 };
 
 /** Whether `f` meets `t`. A figure without the baseline a ratio target needs fails. */

@@ -2,14 +2,13 @@
 import { formatTable } from '../format';
 import { parseCli, printJson, reporting, withSupervisor } from '../context';
 import { UsageError, type Command } from '../command';
+import { commandInfo } from './info';
 
 const OPS = ['ping', 'info', 'ifaces', 'exec'] as const;
 
 /** The `agent` command. */
 export const agentCommand: Command = {
-  name: 'agent',
-  summary: 'Ask the guest agent: ping, info, ifaces (guest IP addresses), exec -- CMD... (captured output)',
-  usage: 'vmdesk agent NAME ping|info|ifaces [--json]\n       vmdesk agent NAME exec [--json] [--timeout-ms N] -- CMD [ARGS...]',
+  ...commandInfo('agent'),
   async run(args, io) {
     const dash = args.indexOf('--');
     const own = dash >= 0 ? args.slice(0, dash) : args;

@@ -3,8 +3,9 @@ import { cacheDir, cacheSize, entryInUse, listEntries, prune, removeEntries } fr
 import { vmdeskHome } from '../../main/store/paths';
 import { VmdeskError } from '../../shared/errors';
 import { UsageError, type Command } from '../command';
+import { commandInfo } from './info';
 import { formatBytes, formatTable } from '../format';
-import { parseCli, printJson, reporting } from '../context';
+import { parseCli, printJson, reporting } from '../args';
 
 /** "30d", "12h", "90m", "0" -> milliseconds, or undefined. Pure. */
 export function parseAge(text: string): number | undefined {
@@ -16,9 +17,7 @@ export function parseAge(text: string): number | undefined {
 
 /** The `cache` command. */
 export const cacheCommand: Command = {
-  name: 'cache',
-  summary: 'List, remove or prune cached artifacts (downloaded images) in $VMDESK_HOME/cache',
-  usage: 'vmdesk cache ls [--json]\n       vmdesk cache rm ID|URL [--json]\n       vmdesk cache prune [--older-than 30d] [--json]\n  (prune removes entries no task directory uses any more, last used longer ago than --older-than, default 0)',
+  ...commandInfo('cache'),
   async run(args, io) {
     const { values, positionals } = parseCli(args, { json: { type: 'boolean' }, 'older-than': { type: 'string' } });
     const json = values.json === true;

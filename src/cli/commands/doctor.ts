@@ -4,13 +4,12 @@ import { formatDoctorReport } from '../../main/driver/doctor-report';
 import { cacheSummary } from '../../main/artifacts/cache';
 import { vmdeskHome } from '../../main/store/paths';
 import { UsageError, type Command } from '../command';
-import { parseCli } from '../context';
+import { commandInfo } from './info';
+import { parseCli } from '../args';
 
 /** The `doctor` command. */
 export const doctorCommand: Command = {
-  name: 'doctor',
-  summary: 'Show what vmdesk finds on this host: QEMU emulators and versions, qemu-img, KVM, sandboxing, the artifact cache',
-  usage: 'vmdesk doctor [--json]',
+  ...commandInfo('doctor'),
   async run(args, io) {
     const { values, positionals } = parseCli(args, { json: { type: 'boolean' } });
     if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);

@@ -4,12 +4,11 @@ import { logDiskNow } from '../../main/supervisor/disk-space';
 import { formatTable, logDiskWarning } from '../format';
 import { parseVmArgs, printJson, reporting, withSupervisor } from '../context';
 import type { Command } from '../command';
+import { commandInfo } from './info';
 
 /** The `events` command. */
 export const eventsCommand: Command = {
-  name: 'events',
-  summary: "Show a VM's timeline: lifecycle steps, QMP events, stop-ladder steps, agent status, errors",
-  usage: 'vmdesk events NAME [--json]',
+  ...commandInfo('events'),
   async run(args, io) {
     const { name, json } = parseVmArgs(args, {});
     return reporting(io, 'events', json, async () => {

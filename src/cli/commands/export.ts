@@ -5,13 +5,12 @@ import { exportJob, toApiJson, toHcl } from '../../main/nomad/export-job';
 import { resolveTask } from '../../main/nomad/resolve-task';
 import { vmdeskHome } from '../../main/store/paths';
 import { UsageError, type Command } from '../command';
-import { onePositional, parseCli } from '../context';
+import { commandInfo } from './info';
+import { onePositional, parseCli } from '../args';
 
 /** `vmdesk export`. */
 export const exportCommand: Command = {
-  name: 'export',
-  summary: 'Write a VM (by name or task file) as a Nomad job, HCL2 or API JSON',
-  usage: 'vmdesk export NAME|TASKFILE [--format hcl|json] [--out FILE] [--artifact URL]',
+  ...commandInfo('export'),
   async run(args, io) {
     const { values, positionals } = parseCli(args, { format: { type: 'string', default: 'hcl' }, out: { type: 'string' }, artifact: { type: 'string' } });
     const target = onePositional(positionals, 'NAME or TASKFILE');

@@ -3,14 +3,13 @@ import { dirname } from 'node:path';
 import { resolveTask } from '../../main/nomad/resolve-task';
 import { vmdeskHome } from '../../main/store/paths';
 import type { Command } from '../command';
-import { onePositional, parseCli, printJson, reporting } from '../context';
+import { commandInfo } from './info';
+import { onePositional, parseCli, printJson, reporting } from '../args';
 import { fetchWithProgress, formatOutcomes, outcomesJson } from '../fetch-artifacts';
 
 /** The `fetch` command. */
 export const fetchCommand: Command = {
-  name: 'fetch',
-  summary: "Fetch a task's artifacts (images from URLs) into its directory: checksums verified, cached, resumable",
-  usage: 'vmdesk fetch TASKFILE|NAME [--force] [--json] [--driver-config FILE]\n  (--force fetches again even when the files are in place)',
+  ...commandInfo('fetch'),
   async run(args, io) {
     const { values, positionals } = parseCli(args, { json: { type: 'boolean' }, force: { type: 'boolean' }, 'driver-config': { type: 'string' } });
     const json = values.json === true;

@@ -8,13 +8,12 @@ import { importJobText } from '../../main/nomad/import-job';
 import { writeAllOrNothing } from '../../main/nomad/write-tasks';
 import { vmdeskHome } from '../../main/store/paths';
 import type { Command } from '../command';
-import { onePositional, parseCli } from '../context';
+import { commandInfo } from './info';
+import { onePositional, parseCli, printJson } from '../args';
 
 /** `vmdesk import`. */
 export const importCommand: Command = {
-  name: 'import',
-  summary: 'Import the qemu tasks of a Nomad job (HCL2 or API JSON) as vmdesk task files',
-  usage: 'vmdesk import JOBFILE [--task NAME] [--out DIR] [--force] [--json] [--driver-config FILE]',
+  ...commandInfo('import'),
   async run(args, io) {
     const { values, positionals } = parseCli(args, {
       task: { type: 'string' },
@@ -30,7 +29,9 @@ export const importCommand: Command = {
       if (buf.length > TASK_FILE_MAX_BYTES) throw new Error(`larger than ${TASK_FILE_MAX_BYTES} bytes`);
       text = buf.toString('utf8');
     } catch (err) {
-      io.err(`vmdesk import: cannot read ${jobFile}: ${(err as Error).message}\n`);
+      const message = `cannot read ${jobFile}: ${(err as Error).message}`;
+      if (values.json) printJson(io, { ok: false, error: { code: 'IMPORT_FAILED', message } });
+      else io.err(`vmdesk import: ${message}\n`);
       return 1;
     }
     const home = vmdeskHome();
@@ -45,13 +46,15 @@ export const importCommand: Command = {
           { overwrite: values.force === true },
         );
       } catch (err) {
-        if (values.json) io.out(`${JSON.stringify({ ...summary(result), ok: false, error: (err as Error).message }, null, 2)}\n`);
+        if (values.json) printJson(io, { ...summary(result), ok: false, error: { code: 'IMPORT_FAILED', message: (err as Error).message } });
         else io.err(`vmdesk import: ${(err as Error).message}\n`);
         return 1;
       }
     }
     if (values.json) {
-      io.out(`${JSON.stringify(summary(result), null, 2)}\n`);
+      // One line, as every --json output (README, "--json output"); a failed import says why in `error` too.
+      const firstError = result.diagnostics.find((d) => d.severity === 'error');
+      printJson(io, { ...summary(result), ...(result.ok ? {} : { error: { code: 'IMPORT_FAILED', message: firstError ? formatDiagnostic(firstError) : 'nothing to import' } }) });
     } else {
       for (const d of result.diagnostics) (d.severity === 'error' ? io.err : io.out)(`${formatDiagnostic(d)}\n`);
       if (result.ok) {

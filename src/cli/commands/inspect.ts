@@ -3,15 +3,14 @@
 import { formatInspect } from '../format';
 import { parseVmArgs, printJson, reporting, withSupervisor } from '../context';
 import type { Command } from '../command';
+import { commandInfo } from './info';
 import { VmdeskError } from '../../shared/errors';
 import { definedVm } from '../../main/app/vm-list';
 import { vmdeskHome } from '../../main/store/paths';
 
 /** The `inspect` command. */
 export const inspectCommand: Command = {
-  name: 'inspect',
-  summary: 'Show one VM: state, pid, uuid, uptime, ports, guest agent, last exit',
-  usage: 'vmdesk inspect NAME [--json]',
+  ...commandInfo('inspect'),
   async run(args, io) {
     const { name, json } = parseVmArgs(args, {});
     return reporting(io, 'inspect', json, async () => {

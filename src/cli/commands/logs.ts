@@ -8,12 +8,11 @@ import { readLog } from '../../main/supervisor/log-read';
 import { logDiskWarning } from '../format';
 import { oneName, parseCli, reporting, withSupervisor } from '../context';
 import type { Command } from '../command';
+import { commandInfo } from './info';
 
 /** The `logs` command. */
 export const logsCommand: Command = {
-  name: 'logs',
-  summary: "Print a VM's serial console log (--stderr: QEMU's stderr); -f follows it until the VM exits",
-  usage: 'vmdesk logs NAME [-f|--follow] [--stderr]',
+  ...commandInfo('logs'),
   async run(args, io) {
     const { values, positionals } = parseCli(args, { follow: { type: 'boolean', short: 'f' }, stderr: { type: 'boolean' } });
     const name = oneName(positionals);

@@ -3,14 +3,13 @@
 import { formatPorts, formatTable, formatUptime } from '../format';
 import { parseCli, printJson, reporting, withSupervisor } from '../context';
 import type { Command } from '../command';
+import { commandInfo } from './info';
 import { listWithDefinitions } from '../../main/app/vm-list';
 import { vmdeskHome } from '../../main/store/paths';
 
 /** The `ls` command. */
 export const lsCommand: Command = {
-  name: 'ls',
-  summary: 'List VMs with their state, pid, uptime and forwarded ports',
-  usage: 'vmdesk ls [--json]',
+  ...commandInfo('ls'),
   async run(args, io) {
     const { values } = parseCli(args, { json: { type: 'boolean' } });
     const json = values.json === true;

@@ -5,11 +5,8 @@ import { resolveTask } from '../../main/nomad/resolve-task';
 import { NomadRequestError, submitTask, type SubmitEvent } from '../../main/nomad/submit';
 import { vmdeskHome } from '../../main/store/paths';
 import { UsageError, type CliIo, type Command } from '../command';
-import { onePositional, parseCli } from '../context';
-
-const USAGE =
-  'vmdesk nomad submit NAME|TASKFILE [--address URL] [--token TOKEN] [--namespace NS] [--region R] [--artifact URL] [--timeout 5m] [--detach] [--json]\n' +
-  '  (NOMAD_ADDR, NOMAD_TOKEN, NOMAD_NAMESPACE and NOMAD_REGION are read as the nomad CLI reads them; flags win)';
+import { commandInfo } from './info';
+import { onePositional, parseCli } from '../args';
 
 function describe(e: SubmitEvent): string {
   switch (e.kind) {
@@ -60,14 +57,14 @@ async function submit(args: string[], io: CliIo): Promise<number> {
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       ...(values.detach ? { detach: true } : {}),
     });
-    if (values.json) io.out(`${JSON.stringify({ ...result, address: target.address, events }, null, 2)}\n`);
+    if (values.json) io.out(`${JSON.stringify({ ok: result.outcome === 'running' || result.outcome === 'registered', ...result, address: target.address, events })}\n`);
     else if (result.outcome === 'running') io.out(`task "${task.name}" is running on Nomad (allocation ${result.allocId?.slice(0, 8)})\n`);
     else if (result.outcome === 'registered') io.out(`submitted; follow it with: nomad job status ${result.jobId}\n`);
     else io.err(`vmdesk nomad submit: ${result.reason}\n`);
     return result.outcome === 'running' || result.outcome === 'registered' ? 0 : 1;
   } catch (err) {
     if (!(err instanceof NomadRequestError)) throw err;
-    if (values.json) io.out(`${JSON.stringify({ outcome: 'error', failure: err.failure, status: err.status ?? null, message: err.message, address: target.address, events }, null, 2)}\n`);
+    if (values.json) io.out(`${JSON.stringify({ ok: false, outcome: 'error', failure: err.failure, status: err.status ?? null, message: err.message, error: { code: 'NOMAD_ERROR', message: err.message }, address: target.address, events })}\n`);
     else io.err(`vmdesk nomad submit: ${err.message}\n`);
     return 1;
   }
@@ -75,9 +72,7 @@ async function submit(args: string[], io: CliIo): Promise<number> {
 
 /** `vmdesk nomad`. */
 export const nomadCommand: Command = {
-  name: 'nomad',
-  summary: 'Work with a Nomad cluster: submit a VM as a Nomad job and follow it',
-  usage: USAGE,
+  ...commandInfo('nomad'),
   async run(args, io) {
     const [sub, ...rest] = args;
     if (sub === 'submit') return submit(rest, io);

@@ -6,13 +6,12 @@ import { hardwareLines, hardwareSummary } from '../../main/driver/hardware-summa
 import { loadDriverConfig } from '../../main/store/settings-file';
 import { vmdeskHome } from '../../main/store/paths';
 import { UsageError, type Command } from '../command';
-import { parseCli } from '../context';
+import { commandInfo } from './info';
+import { parseCli } from '../args';
 
 /** The `plan` command. */
 export const planCommand: Command = {
-  name: 'plan',
-  summary: 'Validate a task file and print the exact QEMU command line (starts nothing)',
-  usage: 'vmdesk plan TASKFILE [--json] [--driver-config FILE]',
+  ...commandInfo('plan'),
   async run(args, io) {
     const { values, positionals } = parseCli(args, { json: { type: 'boolean' }, 'driver-config': { type: 'string' } });
     const json = values.json === true;

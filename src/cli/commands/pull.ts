@@ -9,14 +9,13 @@ import { parseWith } from '../../shared/schema-helpers';
 import { vmdeskHome } from '../../main/store/paths';
 import { loadDriverConfig } from '../../main/store/settings-file';
 import type { Command } from '../command';
-import { onePositional, parseCli, printJson, reporting } from '../context';
+import { commandInfo } from './info';
+import { onePositional, parseCli, printJson, reporting } from '../args';
 import { fetchWithProgress, formatOutcomes, outcomesJson } from '../fetch-artifacts';
 
 /** The `pull` command. */
 export const pullCommand: Command = {
-  name: 'pull',
-  summary: 'Download one image (or archive of one) from a URL into a directory, verified and cached',
-  usage: 'vmdesk pull URL [--checksum sha256:HEX|file:URL] [--out DIR] [--no-unpack] [--json]',
+  ...commandInfo('pull'),
   async run(args, io) {
     const { values, positionals } = parseCli(args, {
       json: { type: 'boolean' },

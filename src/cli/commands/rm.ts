@@ -1,12 +1,11 @@
 // `vmdesk rm NAME [--force] [--purge] [--json]`: remove a stopped VM (its runtime files and overlay).
 import { parseVmArgs, printJson, reporting, withSupervisor } from '../context';
 import type { Command } from '../command';
+import { commandInfo } from './info';
 
 /** The `rm` command. */
 export const rmCommand: Command = {
-  name: 'rm',
-  summary: 'Remove a VM (refuses a running one unless --force); logs are kept unless --purge',
-  usage: 'vmdesk rm NAME [--force] [--purge] [--json]',
+  ...commandInfo('rm'),
   async run(args, io) {
     const { name, values, json } = parseVmArgs(args, { force: { type: 'boolean' }, purge: { type: 'boolean' } });
     return reporting(io, 'rm', json, async () => {

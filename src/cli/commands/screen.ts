@@ -2,6 +2,7 @@
 // the VM's screen and keyboard through QMP (src/main/display/).
 import { parseCli, parseVmArgs, printJson, reporting, withSupervisor } from '../context';
 import { UsageError, type Command } from '../command';
+import { commandInfo } from './info';
 import { defaultScreenshotName, screenshotVm } from '../../main/display/screenshot';
 import { DEFAULT_HOLD_MS, sendKeys, typeText } from '../../main/display/input';
 
@@ -15,9 +16,7 @@ function holdMs(value: string | undefined): number {
 
 /** The `screenshot` command. */
 export const screenshotCommand: Command = {
-  name: 'screenshot',
-  summary: "Save a PNG of a running VM's screen (QMP screendump; needs a graphics device, e.g. display: vnc)",
-  usage: 'vmdesk screenshot NAME [--out FILE.png] [--json]',
+  ...commandInfo('screenshot'),
   async run(args, io) {
     const { name, values, json } = parseVmArgs(args, { out: { type: 'string' } });
     const out = values.out ?? defaultScreenshotName(name, new Date());
@@ -32,9 +31,7 @@ export const screenshotCommand: Command = {
 
 /** The `send-keys` command. */
 export const sendKeysCommand: Command = {
-  name: 'send-keys',
-  summary: "Press keys on a running VM's keyboard: QEMU key names, a chord per argument (ret, esc, ctrl-alt-delete)",
-  usage: 'vmdesk send-keys NAME KEY... [--hold-ms N] [--json]\n  e.g. vmdesk send-keys web down down ret    vmdesk send-keys web ctrl-alt-delete',
+  ...commandInfo('send-keys'),
   async run(args, io) {
     const { values, positionals } = parseCli(args, { json: { type: 'boolean' }, 'hold-ms': { type: 'string' } });
     const [name, ...keys] = positionals;
@@ -52,9 +49,7 @@ export const sendKeysCommand: Command = {
 
 /** The `type` command. */
 export const typeCommand: Command = {
-  name: 'type',
-  summary: "Type text on a running VM's keyboard (US layout; \\n in the text presses Enter)",
-  usage: 'vmdesk type NAME TEXT [--enter] [--hold-ms N] [--json]',
+  ...commandInfo('type'),
   async run(args, io) {
     const { values, positionals } = parseCli(args, { json: { type: 'boolean' }, enter: { type: 'boolean' }, 'hold-ms': { type: 'string' } });
     if (positionals.length !== 2) throw new UsageError('give a VM name and one text argument (quote it)');

@@ -7,12 +7,11 @@ import { defaultTag } from '../../main/snapshots/snapshot-rules';
 import { formatTable } from '../format';
 import { parseCli, printJson, reporting, withSupervisor } from '../context';
 import { UsageError, type Command } from '../command';
+import { commandInfo } from './info';
 
 /** The `snapshot` command. */
 export const snapshotCommand: Command = {
-  name: 'snapshot',
-  summary: 'Save, list, restore or remove internal snapshots of a qcow2 VM (running: with its memory; stopped: disk only)',
-  usage: 'vmdesk snapshot NAME save [TAG] [--json]\n       vmdesk snapshot NAME ls [--json]\n       vmdesk snapshot NAME restore TAG [--json]\n       vmdesk snapshot NAME rm TAG [--json]',
+  ...commandInfo('snapshot'),
   async run(args, io) {
     const { values, positionals } = parseCli(args, { json: { type: 'boolean' } });
     const json = values.json === true;

@@ -2,14 +2,13 @@
 // system ssh, the per-VM key and the forwarded port of its ssh label (src/main/ssh/).
 import { parseCli, printJson, reporting, withSupervisor } from '../context';
 import { UsageError, type Command } from '../command';
+import { commandInfo } from './info';
 import { runSsh, sshArgvForVm } from '../../main/ssh/run-ssh';
 import { shellQuote } from '../../shared/shell-words';
 
 /** The `ssh` command. */
 export const sshCommand: Command = {
-  name: 'ssh',
-  summary: 'Log in to a cloud_init VM over SSH (its generated key, its forwarded ssh port), or run a command there',
-  usage: 'vmdesk ssh NAME [-- CMD [ARGS...]]\n       vmdesk ssh NAME --print [--json] [-- CMD...]   (print the ssh command line instead)',
+  ...commandInfo('ssh'),
   async run(args, io) {
     const dash = args.indexOf('--');
     const own = dash >= 0 ? args.slice(0, dash) : args;

@@ -5,15 +5,14 @@ import { VmdeskError } from '../../shared/errors';
 import { formatPorts } from '../format';
 import { onePositional, parseCli, printJson, reporting, withSupervisor } from '../context';
 import type { Command } from '../command';
+import { commandInfo } from './info';
 import { fetchWithProgress } from '../fetch-artifacts';
 import { resolveTask } from '../../main/nomad/resolve-task';
 import { vmdeskHome, vmsDir } from '../../main/store/paths';
 
 /** The `start` command. */
 export const startCommand: Command = {
-  name: 'start',
-  summary: 'Start a VM from a task file or by name (its artifacts fetched first); returns once QEMU runs (the VM keeps running after vmdesk exits)',
-  usage: 'vmdesk start TASKFILE|NAME [--json] [--driver-config FILE]',
+  ...commandInfo('start'),
   async run(args, io) {
     const { values, positionals } = parseCli(args, { json: { type: 'boolean' }, 'driver-config': { type: 'string' } });
     const json = values.json === true;

@@ -4,12 +4,11 @@ import { sampleOnce } from '../../main/supervisor/stats';
 import { formatBytes, formatTable } from '../format';
 import { parseVmArgs, printJson, reporting, withSupervisor } from '../context';
 import type { Command } from '../command';
+import { commandInfo } from './info';
 
 /** The `stats` command. */
 export const statsCommand: Command = {
-  name: 'stats',
-  summary: "Show CPU % and memory (RSS) of a VM's QEMU process, measured over one second",
-  usage: 'vmdesk stats NAME [--json]',
+  ...commandInfo('stats'),
   async run(args, io) {
     const { name, json } = parseVmArgs(args, {});
     return reporting(io, 'stats', json, async () => {

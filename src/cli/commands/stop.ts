@@ -3,12 +3,11 @@ import { parseDuration } from '../../shared/duration';
 import { KILL_TIMEOUT_MAX_MS } from '../../shared/limits';
 import { parseVmArgs, printJson, reporting, withSupervisor } from '../context';
 import { UsageError, type Command } from '../command';
+import { commandInfo } from './info';
 
 /** The `stop` command. */
 export const stopCommand: Command = {
-  name: 'stop',
-  summary: 'Stop a VM: ACPI power-down, then QMP quit, SIGTERM, SIGKILL, each bounded by the timeout',
-  usage: 'vmdesk stop NAME [--timeout DURATION] [--force] [--json]',
+  ...commandInfo('stop'),
   async run(args, io) {
     const { name, values, json } = parseVmArgs(args, { force: { type: 'boolean' }, timeout: { type: 'string' } });
     let timeoutMs: number | undefined;

@@ -15,18 +15,14 @@ import { runTestSession } from '../../main/checks/test-session';
 import { openSupervisor, parseCli, reportError } from '../context';
 import { readJobFileText, taskFromJobFile } from '../../main/checks/job-file';
 import { loadDriverConfig } from '../../main/store/settings-file';
-import { defaultErr, fetchWithProgress } from '../fetch-artifacts';
+import { fetchWithProgress } from '../fetch-artifacts';
 import { checkProgress } from '../check-progress';
-import { UsageError, type CliIo, type Command } from '../command';
+import { defaultErr, UsageError, type CliIo, type Command } from '../command';
+import { commandInfo } from './info';
 
 /** The `test` command. */
 export const testCommand: Command = {
-  name: 'test',
-  summary: 'Test a VM image: start it disposable, run the task\'s checks (console, port, http, agent, ssh, screen, shutdown), stop it; JUnit and JSON reports',
-  usage:
-    'vmdesk test TASKFILE|NAME|JOBFILE [--task NAME] [--spec FILE] [--repeat N] [--keep] [--json] [--junit FILE] [--results DIR] [--driver-config FILE]\n' +
-    '  (checks come from the task\'s "checks" or from --spec FILE holding { "checks": [...] }; a Nomad job file (HCL2 or API JSON)\n' +
-    '   runs its qemu task\'s service checks (--task NAME picks one of several); exit 0 all passed, 1 a check failed, 2 invalid input)',
+  ...commandInfo('test'),
   async run(args, io) {
     const { values, positionals } = parseCli(args, {
       spec: { type: 'string' },

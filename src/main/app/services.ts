@@ -3,13 +3,12 @@
 // whole table runs under plain Node: unit tests, and the browser harness that drives the renderer.
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { realpath, rm, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { buildDemoImage, demoTask } from '../demo/demo-image';
+import { realpath, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, sep } from 'node:path';
+import { createDemoVm } from '../demo/demo-vm';
 import type { Handlers } from '../ipc/dispatch';
 import type { SupervisorApi } from '../supervisor/api';
 import type { LogPage, ValidationResult } from '../../shared/ipc-contract';
-import { writeAllOrNothing } from '../nomad/write-tasks';
 import { createNomadHandlers } from './nomad-services';
 import { createDisplayHandlers } from './display-services';
 import { createArtifactHandlers } from './artifact-services';
@@ -31,7 +30,7 @@ import { writeDuplicate } from './duplicate-vm';
 import { forwardedPortUrl, isForwardedPortUrl } from './forwarded-port';
 import { inspectImageForForm, runDoctor, validateTaskForForm } from './driver-adapter';
 import { definedVm, listWithDefinitions } from './vm-list';
-import { moveOwnDirTask, ownDirTaskFilePath, readTaskJson, removeTaskFile, taskExists, tasksDir, writeTaskJson } from './task-store';
+import { moveOwnDirTask, readTaskJson, removeTaskFile, taskExists, tasksDir, writeTaskJson } from './task-store';
 import { controlCommand, type VmControl } from './vm-control';
 import { makeEvent } from '../supervisor/vm-session';
 
@@ -433,14 +432,7 @@ export function createAppServices(deps: AppDeps): AppServices {
       // The demo VM gets its own task directory (tasks/<name>/): its disk sits next to its task file.
       let name = 'demo';
       for (let i = 2; await exists(name); i++) name = `demo-${i}`;
-      const dir = join(tasksDir(home), name);
-      try {
-        await buildDemoImage(dir, (step, done, total) => emit('demoProgress', { step, done, total }));
-        await writeAllOrNothing([{ path: ownDirTaskFilePath(home, name), content: `${JSON.stringify(demoTask(name), null, 2)}\n` }]);
-      } catch (err) {
-        await rm(dir, { recursive: true, force: true });
-        throw err;
-      }
+      await createDemoVm(home, name, (step, done, total) => emit('demoProgress', { step, done, total }));
       await emitDefinition(name);
       return { name };
     },

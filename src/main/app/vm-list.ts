@@ -1,12 +1,11 @@
 // The VM list as the app and `vmdesk ls` show it: the supervisor's run records, plus the task files in
 // $VMDESK_HOME/tasks that have never run (state `defined`), so a VM made in the app is listed by the CLI too.
-import { parseTask } from '../../shared/task';
+import type { parseTask } from '../../shared/task';
 import type { VmInfo } from '../../shared/vm';
 import { findTaskFile, listTaskNames, readTaskJson } from './task-store';
 
 /** A VM known only by its task file (never started): state `defined`, no pid, no exit record. Pure. */
-export function definedVmInfo(name: string, taskFile: string, task: unknown): VmInfo {
-  const parsed = parseTask(task);
+export function definedVmInfo(name: string, taskFile: string, parsed: ReturnType<typeof parseTask>): VmInfo {
   const ports = parsed.ok
     ? Object.entries(parsed.task.config.port_map).map(([label, guest]) => ({
         label,
@@ -30,7 +29,9 @@ export function definedVmInfo(name: string, taskFile: string, task: unknown): Vm
 export async function definedVm(home: string, name: string): Promise<VmInfo | undefined> {
   const file = await findTaskFile(home, name);
   if (!file) return undefined;
-  return definedVmInfo(name, file, await readTaskJson(file).catch(() => undefined));
+  // The task schema is loaded here, when there is a task file to read: `vmdesk ls` without one never needs it.
+  const { parseTask } = await import('../../shared/task');
+  return definedVmInfo(name, file, parseTask(await readTaskJson(file).catch(() => undefined)));
 }
 
 /** Run records plus never-started task files of `home`, sorted by name (a run record wins over its task file). */

@@ -2,7 +2,7 @@
 // VM's own UEFI variable store (a copy of the firmware's template in the VM directory, kept across runs,
 // fresh for a disposable VM) and swtpm, the TPM 2.0 emulator (socket mode, state per VM, started before
 // QEMU, gone with it, watched while a vmdesk process is attached).
-import { spawn } from 'node:child_process';
+import type { spawn } from 'node:child_process';
 import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { VmdeskError } from '../../shared/errors';
@@ -10,7 +10,6 @@ import type { Plan, PlannedTpm } from '../../shared/plan';
 import { readTail } from './log-tail';
 import { isRunningPid, isSameProcess, readProcStat } from './proc';
 import { delay } from './sleep';
-import { withPrivateUmask } from './spawn';
 
 /** A running swtpm, as the state record keeps it. */
 export interface TpmProcess {
@@ -49,6 +48,8 @@ export function swtpmArgs(tpm: PlannedTpm): string[] {
 export async function startTpm(plan: Plan): Promise<TpmProcess | undefined> {
   const tpm = plan.tpm;
   if (!tpm) return undefined;
+  // Loaded when a TPM is started (child_process is not needed by the commands that only read VMs).
+  const [{ spawn: spawnChild }, { withPrivateUmask }] = await Promise.all([import('node:child_process'), import('./spawn')]);
   if (plan.task.disposable) rmSync(tpm.stateDir, { recursive: true, force: true });
   mkdirSync(tpm.stateDir, { recursive: true, mode: 0o700 });
   chmodSync(tpm.stateDir, 0o700);
@@ -57,7 +58,7 @@ export async function startTpm(plan: Plan): Promise<TpmProcess | undefined> {
   const fd = openSync(tpm.log, 'a', 0o600);
   let child: ReturnType<typeof spawn>;
   try {
-    child = withPrivateUmask(() => spawn(tpm.binary, swtpmArgs(tpm), { detached: true, stdio: ['ignore', fd, fd] }));
+    child = withPrivateUmask(() => spawnChild(tpm.binary, swtpmArgs(tpm), { detached: true, stdio: ['ignore', fd, fd] }));
   } finally {
     closeSync(fd);
   }

@@ -2,7 +2,7 @@
 // verify and control a VM it did not start. Written atomically; a corrupt record is quarantined, never fatal.
 import { existsSync, readFileSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { checkFields, type FieldRule } from './record-check';
 import type { TpmProcess } from './hardware';
 import type { Plan } from '../../shared/plan';
 import type { ExitRecord, VmState } from '../../shared/vm';
@@ -33,31 +33,32 @@ export interface StateRecord {
   tpm?: TpmProcess;
 }
 
-const recordSchema = z
-  .object({
-    version: z.literal(1),
-    name: z.string().min(1),
-    state: z.enum(['starting', 'running', 'paused', 'stopping', 'exited', 'crashed', 'lost']),
-    uuid: z.string().min(1),
-    plan: z
-      .object({
-        name: z.string(),
-        binary: z.string(),
-        argv: z.array(z.string()),
-        ports: z.array(z.object({ label: z.string(), host: z.number(), guest: z.number(), bind: z.string() }).passthrough()),
-        paths: z.object({ vmDir: z.string(), runtimeDir: z.string(), qmpSocket: z.string(), consoleSocket: z.string(), consoleLog: z.string(), stderrLog: z.string() }).passthrough(),
-        task: z.object({ name: z.string(), kill_timeout_ms: z.number(), config: z.object({ graceful_shutdown: z.boolean(), guest_agent: z.boolean() }).passthrough() }).passthrough(),
-      })
-      .passthrough(),
-    taskFile: z.string().optional(),
-    pid: z.number().int().positive().optional(),
-    pidStartTime: z.number().optional(),
-    startedAt: z.string().optional(),
-    createdAt: z.string(),
-    lastExit: z.object({ at: z.string(), summary: z.string() }).passthrough().optional(),
-    stopRequestedAt: z.string().optional(),
-  })
-  .passthrough();
+/** What a readable record has (vmdesk's own file: a structural check, see record-check.ts). */
+const RECORD_RULE: FieldRule = {
+  object: {
+    version: { oneOf: [1] },
+    name: 'nonempty',
+    state: { oneOf: ['starting', 'running', 'paused', 'stopping', 'exited', 'crashed', 'lost'] },
+    uuid: 'nonempty',
+    plan: {
+      object: {
+        name: 'string',
+        binary: 'string',
+        argv: { array: 'string' },
+        ports: { array: { object: { label: 'string', host: 'number', guest: 'number', bind: 'string' } } },
+        paths: { object: { vmDir: 'string', runtimeDir: 'string', qmpSocket: 'string', consoleSocket: 'string', consoleLog: 'string', stderrLog: 'string' } },
+        task: { object: { name: 'string', kill_timeout_ms: 'number', config: { object: { graceful_shutdown: 'boolean', guest_agent: 'boolean' } } } },
+      },
+    },
+    taskFile: { optional: 'string' },
+    pid: { optional: 'positive-int' },
+    pidStartTime: { optional: 'number' },
+    startedAt: { optional: 'string' },
+    createdAt: 'string',
+    lastExit: { optional: { object: { at: 'string', summary: 'string' } } },
+    stopRequestedAt: { optional: 'string' },
+  },
+};
 
 /** The record's path for a VM directory. */
 export function recordPath(vmDir: string): string {
@@ -104,12 +105,9 @@ export function readRecord(vmDir: string): ReadRecordResult {
   } catch (err) {
     return { ok: false, missing: false, reason: `not valid JSON (${(err as Error).message})` };
   }
-  const r = recordSchema.safeParse(raw);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    return { ok: false, missing: false, reason: `${issue?.path.join('.') || 'record'}: ${issue?.message ?? 'invalid'}` };
-  }
-  return { ok: true, record: r.data as unknown as StateRecord };
+  const wrong = checkFields(raw, RECORD_RULE);
+  if (wrong) return { ok: false, missing: false, reason: wrong };
+  return { ok: true, record: raw as StateRecord };
 }
 
 /**

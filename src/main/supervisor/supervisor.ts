@@ -9,18 +9,13 @@ import type { ExitRecord, StatsSample, VmEvent, VmInfo } from '../../shared/vm';
 import { GuestAgentClient, QmpClient, QmpTimeoutError } from '../qmp/index';
 import { runtimeBase, vmPaths, vmsDir } from '../store/paths';
 import type { DestroyOptions, StartSource, StopOptions, StopResult, SupervisorApi, SupervisorEvents } from './api';
-import { assignHostPorts } from '../driver/plan';
-import { defaultPlanner } from './default-planner';
 import { formatBytes, freeBytes, isDiskFullError, logDiskNow, type LogDiskThresholds } from './disk-space';
 import { EVENTS_READ_LIMIT, EventJournal, readEvents } from './events-log';
 import { followFile } from './file-follower';
 import { noBootableDevice, secureBootRefusal } from './firmware-console';
 import { acquireLock, type VmLock } from './lock';
 import { lastLines, qemuErrorLines, readTail } from './log-tail';
-import { createOverlay } from './overlay';
-import { buildSeed } from '../cloudinit/seed-build';
 import { prepareFirmwareVars, startTpm, stopTpm, tpmAlive, tpmGoneMessage, watchTpm, type TpmProcess } from './hardware';
-import { resolveHostPorts } from './ports';
 import { isRunningPid, readProcStat } from './proc';
 import { findOurQemu, processesUsingVm, queryUuid, recordedPidIsOurs, removeRuntimeDirIfUnused, sameUuid, type Identified } from './identity';
 import { faultPoint } from './fault-point';
@@ -28,13 +23,14 @@ import { catchUpRotation } from './log-catchup';
 import { ensurePrivateRuntimeBase } from '../store/runtime-dir';
 import { delay } from './sleep';
 import { wakeOnChange } from './dir-wake';
-import { spawnQemu, type SpawnedQemu } from './spawn';
+import type { SpawnedQemu } from './spawn';
 import { isLive } from './state-machine';
 import { explainStartFailure, failedStartRecord, imageHolders } from './start-failure';
 import { listRecordNames, quarantineRecord, readRecord, writeRecord, writeRecordVisible, type StateRecord } from './state-record';
 import { makeEvent, VmSession } from './vm-session';
 import { connectAnyMonitor } from './qmp-monitors';
 import { infoFromRecord } from './vm-info';
+import { readAgentSeen, writeAgentSeen, type AgentSeen } from './agent-seen';
 
 /** Turns a start source into a plan (the driver's planTask; see default-planner.ts). */
 export type Planner = (source: StartSource, opts: { uuid: string; driverConfig: DriverConfig; home: string; env: NodeJS.ProcessEnv }) => Promise<Plan>;
@@ -118,7 +114,7 @@ class Supervisor implements SupervisorApi {
     const adopted = isLive(current.state) && current.pid !== record.pid;
     const finished = current.state === 'starting' || adopted ? await this.attachUnwatched(name) : undefined;
     if (finished) return finished.info();
-    const info = infoFromRecord(current);
+    const info = infoFromRecord(current, readAgentSeen(record.plan.paths.vmDir, current.startedAt));
     // Not attached here (the CLI next to the app, or nobody attached): QEMU may be dropping console output
     // right now. Measured on the spot, so `vmdesk inspect` says so from any process.
     if (!isLive(info.state)) return info;
@@ -203,9 +199,11 @@ class Supervisor implements SupervisorApi {
       ensurePrivateRuntimeBase(runtimeBase(this.env), { create: true }); // refused before anything is written
 
       // Host ports: 0 becomes a free port; a fixed port already in use is refused before QEMU starts.
+      // Start-only code (child_process, dgram) is loaded here: `vmdesk ls` and `inspect` never pay for it.
+      const [{ resolveHostPorts }, { spawnQemu }] = await Promise.all([import('./ports'), import('./spawn')]);
       const hostPorts = await resolveHostPorts(plan.ports);
       const picked = Object.fromEntries(plan.ports.filter((p) => p.host === 0).map((p) => [p.label, hostPorts[p.label]!]));
-      if (Object.keys(picked).length > 0) plan = assignHostPorts(plan, picked);
+      if (Object.keys(picked).length > 0) plan = (await import('../driver/plan')).assignHostPorts(plan, picked);
 
       began = true;
       mkdirSync(vmDir, { recursive: true, mode: 0o700 });
@@ -214,10 +212,10 @@ class Supervisor implements SupervisorApi {
       chmodSync(plan.paths.runtimeDir, 0o700);
       if (plan.paths.overlay) {
         rmSync(plan.paths.overlay, { force: true });
-        await createOverlay(plan);
+        await (await import('./overlay')).createOverlay(plan);
       }
       prepareFirmwareVars(plan);
-      const seed = plan.cloudInit ? await buildSeed(plan.cloudInit, name, vmDir) : undefined; // before QEMU opens it
+      const seed = plan.cloudInit ? await (await import('../cloudinit/seed-build')).buildSeed(plan.cloudInit, name, vmDir) : undefined; // before QEMU opens it
 
       record = {
         version: 1,
@@ -424,6 +422,7 @@ class Supervisor implements SupervisorApi {
       } else {
         this.recordEvent(name, makeEvent('lifecycle', 'destroyed', `${name} removed (logs kept in ${paths.vmDir})`));
         rmSync(`${paths.vmDir}/vm.json`, { force: true });
+        rmSync(`${paths.vmDir}/agent.json`, { force: true });
       }
     } finally {
       lock.release();
@@ -482,7 +481,9 @@ class Supervisor implements SupervisorApi {
 
   private async makePlan(source: StartSource, o: { uuid: string }): Promise<Plan> {
     const driverConfig = await this.opts.driverConfig();
-    return (this.opts.planner ?? defaultPlanner)(source, { ...o, driverConfig, home: this.opts.home, env: this.env });
+    // The driver (task schema, argv, image probes) is loaded by the commands that start a VM, not by ls or inspect.
+    const planner = this.opts.planner ?? (await import('./default-planner')).defaultPlanner;
+    return planner(source, { ...o, driverConfig, home: this.opts.home, env: this.env });
   }
 
   private sessionOptions() {
@@ -686,6 +687,9 @@ class Supervisor implements SupervisorApi {
       return markLost(`the QMP socket ${record.plan.paths.qmpSocket} is answered by another QEMU (uuid ${uuid ?? 'unknown'}, expected ${record.uuid}); not touching it`);
     }
     const session = new VmSession(record, this.hooks(), undefined, this.sessionOptions());
+    // Re-attached: what another process (or this one before a restart) last saw of the agent still holds.
+    const seen = record.plan.task.config.guest_agent ? readAgentSeen(record.plan.paths.vmDir, record.startedAt) : undefined;
+    if (seen) [session.agentStatus, session.agentSeenAt] = [seen.status, seen.at];
     session.bindQmp(qmp);
     let status: { running: boolean; status: string };
     try {
@@ -872,10 +876,30 @@ class Supervisor implements SupervisorApi {
   }
 
   private setAgent(session: VmSession, status: 'responding' | 'not-responding'): void {
+    session.agentSeenAt = this.noteAgentSeen(session.record, status);
     if (session.agentStatus === status) return;
     session.agentStatus = status;
     session.emit(makeEvent('agent', `agent-${status}`, `guest agent ${status === 'responding' ? 'responds' : 'does not respond'}`));
     for (const l of this.listeners.vm) l(session.info());
+  }
+
+  /** Persists a seen agent status next to the record (agent.json), so other processes report it; returns when. */
+  private noteAgentSeen(record: StateRecord, status: AgentSeen['status']): string {
+    const at = new Date().toISOString();
+    if (record.startedAt) {
+      try {
+        void writeAgentSeen(record.plan.paths.vmDir, record.startedAt, { status, at });
+      } catch {
+        // a full or read-only disk: this process still knows; others say "unknown" as before
+      }
+    }
+    return at;
+  }
+
+  /** Sets the agent status on the watching session, or (not attached here) persists it for the next inspect. */
+  private sawAgent(record: StateRecord, session: VmSession | undefined, status: AgentSeen['status']): void {
+    if (session) this.setAgent(session, status);
+    else this.noteAgentSeen(record, status);
   }
 
   private async withAgent<T>(name: string, fn: (ga: GuestAgentClient) => Promise<T>, timeoutMs = 5_000): Promise<T> {
@@ -891,7 +915,7 @@ class Supervisor implements SupervisorApi {
     try {
       ga = await GuestAgentClient.connect(path, { timeoutMs: Math.min(timeoutMs, 5_000) });
     } catch (err) {
-      if (session) this.setAgent(session, 'not-responding');
+      this.sawAgent(record, session, 'not-responding');
       if (err instanceof QmpTimeoutError) {
         throw new VmdeskError('AGENT_TIMEOUT', `the guest agent of ${name} did not answer within ${err.timeoutMs} ms: is qemu-ga running in the guest (and has the guest finished booting)?`);
       }
@@ -899,9 +923,10 @@ class Supervisor implements SupervisorApi {
     }
     try {
       const r = await fn(ga);
-      if (session) this.setAgent(session, 'responding');
+      this.sawAgent(record, session, 'responding');
       return r;
     } catch (err) {
+      if (err instanceof QmpTimeoutError) this.sawAgent(record, session, 'not-responding');
       if (err instanceof QmpTimeoutError) throw new VmdeskError('AGENT_TIMEOUT', `guest agent of ${name}: ${err.message}`);
       throw new VmdeskError('AGENT_ERROR', `guest agent of ${name}: ${(err as Error).message}`);
     } finally {

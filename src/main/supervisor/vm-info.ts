@@ -1,12 +1,17 @@
 // What `inspect` shows for a VM, computed from its state record.
-import type { AgentStatus, VmInfo } from '../../shared/vm';
+import type { VmInfo } from '../../shared/vm';
+import type { AgentKnown } from './agent-seen';
 import { isLive } from './state-machine';
 import type { StateRecord } from './state-record';
 import { sshAccessOf } from '../ssh/ssh-command';
 
-/** VmInfo from a record; `liveAgent` is the agent status a watching session knows (else unknown/disabled). Pure apart from the clock. */
-export function infoFromRecord(r: StateRecord, liveAgent?: AgentStatus): VmInfo {
+/**
+ * VmInfo from a record; `liveAgent` is the agent status as last seen (by a watching session, or agent.json),
+ * else unknown/disabled. Pure apart from the clock.
+ */
+export function infoFromRecord(r: StateRecord, liveAgent?: AgentKnown): VmInfo {
   const live = isLive(r.state);
+  const agentKnown = live && liveAgent && r.plan.task.config.guest_agent ? liveAgent : undefined;
   return {
     name: r.name,
     state: r.state,
@@ -15,7 +20,8 @@ export function infoFromRecord(r: StateRecord, liveAgent?: AgentStatus): VmInfo 
     ...(r.startedAt ? { startedAt: r.startedAt } : {}),
     ...(live && r.startedAt ? { uptimeMs: Date.now() - Date.parse(r.startedAt) } : {}),
     ports: r.plan.ports,
-    agent: live && liveAgent ? liveAgent : r.plan.task.config.guest_agent ? 'unknown' : 'disabled',
+    agent: agentKnown ? agentKnown.status : r.plan.task.config.guest_agent ? 'unknown' : 'disabled',
+    ...(agentKnown?.at ? { agentSeenAt: agentKnown.at } : {}),
     ...(r.lastExit ? { lastExit: r.lastExit } : {}),
     disposable: r.plan.task.disposable,
     ...(r.taskFile ? { taskFile: r.taskFile } : {}),

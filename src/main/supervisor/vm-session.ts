@@ -68,6 +68,8 @@ export class VmSession {
   /** Resolves with the exit record when QEMU exits. */
   readonly exit: Promise<ExitRecord>;
   agentStatus: AgentStatus;
+  /** When agentStatus was last seen (ISO); undefined while unknown. */
+  agentSeenAt: string | undefined;
   history: StatsSample[] = [];
   private statsTimer: NodeJS.Timeout | undefined;
   private lastCpu: CpuReading | undefined;
@@ -185,7 +187,7 @@ export class VmSession {
 
   /** The VM as inspect shows it. */
   info(): VmInfo {
-    const info = infoFromRecord(this.record, this.agentStatus);
+    const info = infoFromRecord(this.record, { status: this.agentStatus, ...(this.agentSeenAt ? { at: this.agentSeenAt } : {}) });
     return this.logDisk.full ? { ...info, logDisk: logDiskStatus(this.logDisk, this.record.plan.paths.vmDir) } : info;
   }
 
