@@ -14,7 +14,6 @@ import { vmsDir } from '../store/paths';
 import type { SupervisorApi } from '../supervisor/api';
 import { acquireLock } from '../supervisor/lock';
 import { qemuImgFor } from '../supervisor/overlay';
-import { delay } from '../supervisor/sleep';
 import { isLive } from '../supervisor/state-machine';
 import { readRecord, type StateRecord } from '../supervisor/state-record';
 import { makeEvent } from '../supervisor/vm-session';
@@ -40,8 +39,8 @@ export interface SnapshotContext {
 type Where = { live: true } | { live: false; record: StateRecord; file: string; format: string; qemuImg: string };
 
 const JOB_PREFIX = 'vmdesk-snap-';
-/** How often a job's status is asked for (snapshot jobs take from 100 ms to minutes). */
-const POLL_MS = 20;
+/** How often a job's status is asked for when QEMU's JOB_STATUS_CHANGE does not come first (jobs take 100 ms to minutes). */
+const POLL_MS = 50;
 
 /** Lists the snapshots of a VM (running or stopped). */
 export async function listSnapshots(ctx: SnapshotContext, name: string): Promise<Snapshot[]> {
@@ -126,12 +125,32 @@ async function step(ctx: SnapshotContext, name: string, op: SnapshotProgress['op
   }
 }
 
-/** Runs one QMP snapshot job to its end (polling query-jobs), dismisses it, and throws its error explained. */
+/** Runs one QMP snapshot job to its end (woken by its status events, checked with query-jobs), dismisses it, and throws its error explained. */
 async function runJob(ctx: SnapshotContext, name: string, op: SnapshotProgress['op'], tag: string, command: string, args: Record<string, unknown>): Promise<void> {
   await dismissLeftovers(ctx.sup, name);
   const id = `${JOB_PREFIX}${op}-${randomBytes(4).toString('hex')}`;
   const started = Date.now();
-  await ctx.sup.qmp(name, command, { 'job-id': id, ...args });
+  // QEMU announces each status change (JOB_STATUS_CHANGE, forwarded as a timeline event): the wait ends on it,
+  // so the job's end is seen at once; query-jobs stays the truth (and the poll the fallback).
+  const wake = jobWake(ctx.sup, name, id);
+  try {
+    await ctx.sup.qmp(name, command, { 'job-id': id, ...args });
+    await followJob(ctx, name, op, tag, id, started, wake.wait);
+  } finally {
+    wake.off();
+  }
+}
+
+/** Follows job `id` until it concludes (progress reported on each status and every second), then dismisses it. */
+async function followJob(
+  ctx: SnapshotContext,
+  name: string,
+  op: SnapshotProgress['op'],
+  tag: string,
+  id: string,
+  started: number,
+  wait: (ms: number) => Promise<void>,
+): Promise<void> {
   let last = '';
   let lastReport = 0;
   for (;;) {
@@ -149,8 +168,35 @@ async function runJob(ctx: SnapshotContext, name: string, op: SnapshotProgress['
       if (job.error) throw explainJobError(name, op, tag, job.error);
       return;
     }
-    await delay(POLL_MS);
+    await wait(POLL_MS);
   }
+}
+
+/** A wait of at most `ms` that ends early when QEMU reports a status change of job `id` (one seen since the last wait counts). */
+function jobWake(sup: SupervisorApi, name: string, id: string): { wait: (ms: number) => Promise<void>; off: () => void } {
+  let changed = false;
+  let wakeNow: (() => void) | undefined;
+  const off = sup.on('event', (vm, ev) => {
+    if (vm !== name || ev.kind !== 'qmp' || ev.type !== 'JOB_STATUS_CHANGE' || ev.data?.id !== id) return;
+    changed = true;
+    wakeNow?.();
+  });
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (changed) {
+        changed = false;
+        return resolve();
+      }
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wakeNow = undefined;
+        changed = false;
+        resolve();
+      }
+      wakeNow = done;
+    });
+  return { wait, off };
 }
 
 /** Dismisses concluded jobs a killed vmdesk left behind (QEMU keeps them until dismissed). */
