@@ -1,11 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
 // Builds main (ESM), preload (CommonJS, so it runs in a sandboxed renderer) and the React renderer.
 // None of it needs the Electron binary.
+const pkg = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { version: string };
+
 export default defineConfig({
   main: {
+    // The version in the main process too (the host fingerprint cache's key), as scripts/build-cli.mjs does for the CLI.
+    define: { __VMDESK_VERSION__: JSON.stringify(pkg.version) },
     build: {
       outDir: 'out/main',
       rollupOptions: { input: { index: resolve('src/main/index.ts') } },

@@ -103,4 +103,22 @@ describe('the CLI loads only what a command uses', () => {
     expect(has(imported, '@cdktf/hcl2json')).toBe(true);
     expect(has(imported, 'src/main/nomad/')).toBe(true);
   });
+
+  it("vmdesk ls, inspect and stop do not load node:crypto (Node's ~18 crypto modules; the supervisor's uuid comes from the Web Crypto global); plan does", async () => {
+    const builtins = async (args: string[]): Promise<string[]> => {
+      const out = join(dir, `builtins-${args[0]}.txt`);
+      writeFileSync(join(dir, 'builtins.cjs'), `process.on('exit', () => require('node:fs').writeFileSync(process.env.VMDESK_BUILTINS_OUT, process.moduleLoadList.join('\\n')));\n`);
+      await new Promise<void>((resolve) => {
+        execFile(process.execPath, ['-r', join(dir, 'builtins.cjs'), bin, ...args], { env: { ...process.env, VMDESK_HOME: join(dir, 'home'), VMDESK_BUILTINS_OUT: out } }, () => resolve());
+      });
+      return readFileSync(out, 'utf8').split('\n');
+    };
+    for (const args of [['ls'], ['inspect', 'nosuch'], ['stop', 'nosuch']]) {
+      const loaded = await builtins(args);
+      expect(loaded, args[0]).toContain('NativeModule fs'); // the list is read
+      expect(loaded.filter((m) => m === 'NativeModule crypto'), `vmdesk ${args[0]} loaded node:crypto`).toEqual([]);
+    }
+    // The check sees it where it is loaded: plan's fingerprint cache key hashes with node:crypto.
+    expect(await builtins(['plan', join(dir, 'task.json')])).toContain('NativeModule crypto');
+  });
 });

@@ -1,6 +1,6 @@
 // Runs the built `bin/vmdesk.js` (npm test builds it first) as a child process: plan and doctor.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile, readdir } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, utimes, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ let taskDir: string;
 
 function vmdesk(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((res) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, VMDESK_HOME: home, VMDESK_RUNTIME_DIR: '/tmp/vd-cli', ...env } }, (err, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, VMDESK_HOME: home, VMDESK_RUNTIME_DIR: '/tmp/vd-cli', XDG_CACHE_HOME: join(root, 'xdg-cache'), ...env } }, (err, stdout, stderr) => {
       res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -111,6 +111,63 @@ describe('vmdesk plan', () => {
   });
 });
 
+describe('the host fingerprint cache across processes', () => {
+  // A wrapper emulator first on PATH that counts its runs, then is the real QEMU; qemu-img and the rest from /usr/bin.
+  async function countingPath(name: string): Promise<{ env: Record<string, string>; runs: () => Promise<number>; wrapper: string; cacheHome: string }> {
+    const bin = join(root, name);
+    await mkdir(bin, { recursive: true });
+    const count = join(root, `${name}.runs`);
+    await writeFile(count, '');
+    const wrapper = join(bin, 'qemu-system-x86_64');
+    await writeFile(wrapper, `#!/bin/sh\necho run >> '${count}'\nexec /usr/bin/qemu-system-x86_64 "$@"\n`);
+    await chmod(wrapper, 0o755);
+    const cacheHome = join(root, `${name}-cache`);
+    return {
+      env: { PATH: `${bin}:/usr/bin:/bin`, XDG_CACHE_HOME: cacheHome },
+      runs: async () => (await readFile(count, 'utf8')).split('\n').filter(Boolean).length,
+      wrapper,
+      cacheHome,
+    };
+  }
+  const web = { name: 'web', config: { image_path: 'web.qcow2' } };
+
+  it('a second vmdesk plan runs no QEMU; touching the emulator makes the next one probe again', async () => {
+    const { env, runs, wrapper, cacheHome } = await countingPath('fp-plan');
+    const f = await taskFile('fp.json', web);
+    const first = await vmdesk(['plan', f, '--json'], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout).binary).toBe(wrapper);
+    const afterFirst = await runs();
+    expect(afterFirst).toBeGreaterThan(0);
+    const second = await vmdesk(['plan', f, '--json'], env);
+    expect(second.code, second.stderr).toBe(0);
+    expect(await runs()).toBe(afterFirst);
+    expect(JSON.parse(second.stdout).argv).toEqual(JSON.parse(first.stdout).argv); // same answer: -sandbox kept
+    expect(await readdir(join(cacheHome, 'vmdesk'))).toEqual(['host-fingerprint.json']);
+    const later = new Date(Date.now() + 10_000);
+    await utimes(wrapper, later, later);
+    expect((await vmdesk(['plan', f, '--json'], env)).code).toBe(0);
+    expect(await runs()).toBeGreaterThan(afterFirst);
+  });
+
+  it('a garbage cache file is ignored and rewritten; doctor says where the probes came from, --refresh probes again', async () => {
+    const { env, runs, cacheHome } = await countingPath('fp-doctor');
+    await mkdir(join(cacheHome, 'vmdesk'), { recursive: true });
+    const file = join(cacheHome, 'vmdesk', 'host-fingerprint.json');
+    await writeFile(file, '{"format":1,"entries":[{"key":"0","probes":"trust me"}]}', { mode: 0o600 });
+    const first = JSON.parse((await vmdesk(['doctor', '--json'], env)).stdout);
+    expect(first.probes).toMatchObject({ source: 'probe', file, missReason: expect.stringMatching(/entries\.0/) });
+    expect(first.sandbox.supported).toBe(true);
+    expect(JSON.parse(await readFile(file, 'utf8')).entries).toHaveLength(1);
+    const cached = await vmdesk(['doctor'], env);
+    expect(cached.stdout).toMatch(/^kvm and sandbox: from the fingerprint cache \(probed .*vmdesk doctor --refresh probes again\)/m);
+    const before = await runs();
+    const refreshed = JSON.parse((await vmdesk(['doctor', '--refresh', '--json'], env)).stdout);
+    expect(refreshed.probes).toMatchObject({ source: 'probe', missReason: 'refresh asked for' });
+    expect(await runs()).toBeGreaterThan(before);
+  });
+});
+
 describe('vmdesk doctor', () => {
   it('--json reports the emulators, qemu-img, KVM and sandbox found here', async () => {
     const r = await vmdesk(['doctor', '--json']);
@@ -118,7 +175,7 @@ describe('vmdesk doctor', () => {
     const d = JSON.parse(r.stdout);
     expect(d.ok).toBe(true);
     expect(d.emulators).toContainEqual({ name: 'x86_64', path: expect.stringMatching(/qemu-system-x86_64$/), version: expect.stringMatching(/^\d+\.\d+/) });
-    expect(Object.keys(d).sort()).toEqual(['accelerators', 'cache', 'emulators', 'firmware', 'hints', 'kvm', 'ok', 'platform', 'qemuImg', 'sandbox', 'seedTool', 'swtpm']);
+    expect(Object.keys(d).sort()).toEqual(['accelerators', 'cache', 'emulators', 'firmware', 'hints', 'kvm', 'ok', 'platform', 'probes', 'qemuImg', 'sandbox', 'seedTool', 'swtpm']);
     expect(d.accelerators).toContain('tcg');
     // Debian's ovmf and swtpm are installed here (.ci/run): both UEFI variants and swtpm are found.
     expect(d.firmware.uefi).toMatch(/\.json$/);

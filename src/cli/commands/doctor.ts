@@ -1,4 +1,5 @@
-// `vmdesk doctor [--json]`: what the driver finds on this host, with install hints when QEMU is missing.
+// `vmdesk doctor [--refresh] [--json]`: what the driver finds on this host, with install hints when QEMU is missing;
+// --refresh probes QEMU again instead of using the fingerprint cache.
 import { runDoctor } from '../../main/driver/doctor';
 import { formatDoctorReport } from '../../main/driver/doctor-report';
 import { cacheSummary } from '../../main/artifacts/cache';
@@ -11,10 +12,10 @@ import { parseCli } from '../args';
 export const doctorCommand: Command = {
   ...commandInfo('doctor'),
   async run(args, io) {
-    const { values, positionals } = parseCli(args, { json: { type: 'boolean' } });
+    const { values, positionals } = parseCli(args, { json: { type: 'boolean' }, refresh: { type: 'boolean' } });
     if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const json = values.json === true;
-    const report = { ...(await runDoctor()), cache: cacheSummary(vmdeskHome()) };
+    const report = { ...(await runDoctor(process.env, { refresh: values.refresh === true })), cache: cacheSummary(vmdeskHome()) };
     io.out(json ? `${JSON.stringify(report)}\n` : formatDoctorReport(report));
     return report.ok ? 0 : 1;
   },

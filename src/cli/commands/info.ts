@@ -19,8 +19,8 @@ export const COMMAND_INFO = [
   },
   {
     name: 'doctor',
-    summary: 'Show what vmdesk finds on this host: QEMU emulators and versions, qemu-img, KVM, sandboxing, the artifact cache',
-    usage: 'vmdesk doctor [--json]',
+    summary: 'Show what vmdesk finds on this host: QEMU emulators and versions, qemu-img, KVM, sandboxing (cached probes; --refresh probes again), the artifact cache',
+    usage: 'vmdesk doctor [--refresh] [--json]',
   },
   {
     name: 'import',

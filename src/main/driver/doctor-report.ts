@@ -2,7 +2,7 @@
 // install hints for what is missing. Pure.
 import type { DoctorReport } from '../../shared/doctor';
 import { formatBytes } from '../../shared/format-bytes';
-import type { HostFingerprint } from './fingerprint';
+import type { HostFingerprint, ProbeSource } from './fingerprint';
 import { chooseFirmware, OVMF_PACKAGE_HINT } from './firmware';
 import { SWTPM_PACKAGE_HINT } from './hardware-args';
 import { SEED_TOOL_HINT } from '../cloudinit/seed-tool';
@@ -22,6 +22,8 @@ export interface DoctorJson extends DoctorReport {
   swtpm: string | null;
   /** What builds cloud_init seeds (genisoimage, else xorriso), when on PATH. */
   seedTool: { name: string; path: string } | null;
+  /** Where the KVM and sandbox answers came from (QEMU run now, or the fingerprint cache), when known. */
+  probes?: ProbeSource;
 }
 
 /** The package manager command that installs QEMU here, from /etc/os-release (Linux) or the platform. */
@@ -76,7 +78,14 @@ export function doctorReport(f: HostFingerprint, osRelease = ''): DoctorJson {
     swtpm: f.swtpm ?? null,
     seedTool: f.seedTool ?? null,
     hints,
+    ...(f.probes ? { probes: f.probes } : {}),
   };
+}
+
+/** Says where the probes came from: cached (with when, and how to re-probe) or probed now (and why). Pure. */
+export function probeSourceText(p: ProbeSource): string {
+  if (p.source === 'cache') return `from the fingerprint cache (probed ${p.savedAt ?? 'earlier'}; vmdesk doctor --refresh probes again)  ${p.file ?? ''}`.trimEnd();
+  return `probed now${p.missReason ? ` (${p.missReason})` : ''}${p.file ? `, saved in ${p.file}` : ''}`;
 }
 
 /** The readable form of the report. */
@@ -93,6 +102,7 @@ export function formatDoctorReport(r: DoctorJson): string {
     `firmware: bios (SeaBIOS); uefi ${r.firmware.uefi ? `(${r.firmware.uefi})` : 'not installed'}; uefi + secure boot ${r.firmware.secureBoot ? `(${r.firmware.secureBoot})` : 'not installed'}`,
     `tpm: ${r.swtpm ? `swtpm ${r.swtpm}` : 'swtpm not installed'}`,
     `cloud-init seed: ${r.seedTool ? `${r.seedTool.name} ${r.seedTool.path}` : 'no genisoimage or xorriso (cloud_init tasks are refused)'}`,
+    ...(r.probes ? [`kvm and sandbox: ${probeSourceText(r.probes)}`] : []),
     ...(r.cache ? [`artifact cache: ${formatBytes(r.cache.bytes)} in ${r.cache.entries} entr${r.cache.entries === 1 ? 'y' : 'ies'}  ${r.cache.path}  (vmdesk cache ls / prune)`] : []),
     ...(r.hints.length ? ['', 'hints:', ...r.hints.map((h) => `  - ${h}`)] : []),
     '',

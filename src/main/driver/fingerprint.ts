@@ -1,6 +1,7 @@
 // I/O edge: what the host offers (Nomad's fingerprint, done properly): every qemu-system-* on PATH with its
 // version, qemu-img, KVM (device present, accessible, and QEMU can really enable it) and seccomp sandboxing
-// (QEMU really accepts -sandbox). Cached per process: planTask calls it for every plan.
+// (QEMU really accepts -sandbox). Cached per process: planTask calls it for every plan; the two QEMU probes are
+// also cached across processes (fingerprint-cache.ts), so a second `vmdesk plan` runs no QEMU.
 import { execFile, spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, readdir, readFile, stat } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import type { HostFacts } from './plan';
 import { SANDBOX_ARG } from './plan';
 import type { FirmwareDescriptor } from './firmware';
 import { readFirmwareDescriptors } from './firmware-descriptors';
+import { fingerprintCacheFile, fingerprintCacheKey, fingerprintKeyInputs, readCachedProbes, writeCachedProbes, type CachedProbes } from './fingerprint-cache';
 
 const execFileAsync = promisify(execFile);
 
@@ -34,7 +36,33 @@ export interface HostFingerprint extends HostFacts {
   swtpm?: string;
   /** The cloud-init seed ISO builder on PATH (genisoimage first, else xorriso), when installed. */
   seedTool?: { name: 'genisoimage' | 'xorriso'; path: string };
+  /** Where the KVM and sandbox answers came from: QEMU run now, or the cross-process cache (with when it was saved). */
+  probes?: ProbeSource;
 }
+
+/** Where a fingerprint's QEMU probes came from (`vmdesk doctor` says it). */
+export interface ProbeSource {
+  source: 'probe' | 'cache';
+  /** The cache file, when a cache was used. */
+  file?: string;
+  /** When the cached answers were probed. */
+  savedAt?: string;
+  /** Why the cache was not used (a miss), when it was consulted. */
+  missReason?: string;
+}
+
+/** Options of probeHost. */
+export interface ProbeOptions {
+  /** Run `--version` of every binary (only `vmdesk doctor` shows them); default true. */
+  versions?: boolean;
+  /** Use (and fill) the cross-process cache of the QEMU probes in this file; absent: always probe, write nothing. */
+  cacheFile?: string;
+  /** With cacheFile: ignore what it holds, probe, and rewrite it (`vmdesk doctor --refresh`). */
+  refresh?: boolean;
+}
+
+/** The vmdesk version in the key of the probe cache (the CLI bundle defines it; elsewhere `unbuilt`). */
+const VMDESK_VERSION = typeof __VMDESK_VERSION__ === 'string' ? __VMDESK_VERSION__ : 'unbuilt';
 
 // Nomad's versionRegex (drivers/qemu/driver.go).
 const VERSION = /version (\d[.\d]+)/;
@@ -174,16 +202,15 @@ function lastLine(s: string): string {
  * every process (bench: scale, `vmdesk start`). `versions: false` skips the `--version` runs, which only
  * `vmdesk doctor` shows.
  */
-export async function probeHost(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, opts: { versions?: boolean } = {}): Promise<HostFingerprint> {
+export async function probeHost(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, opts: ProbeOptions = {}): Promise<HostFingerprint> {
   const withVersions = opts.versions ?? true;
   const version = (binary: string) => (withVersions ? versionOf(binary) : Promise.resolve(undefined));
   const [found, qemuImgPath] = await Promise.all([findEmulators(env.PATH), which('qemu-img', env.PATH)]);
   const probeBinary = (found.find((e) => e.name === 'x86_64') ?? found.find((e) => /^[a-z0-9_]+$/.test(e.name)))?.binary;
-  const [emulatorList, qemuImgVersion, kvm, sandbox, firmware, swtpm, genisoimage, xorriso] = await Promise.all([
+  const [emulatorList, qemuImgVersion, { kvm, sandbox, probes }, firmware, swtpm, genisoimage, xorriso] = await Promise.all([
     Promise.all(found.map(async (e): Promise<FoundEmulator> => ({ ...e, version: await version(e.binary) }))),
     qemuImgPath ? version(qemuImgPath) : Promise.resolve(undefined),
-    probeKvm(probeBinary, platform),
-    probeSandbox(probeBinary),
+    qemuProbes(found.map((e) => e.binary), probeBinary, platform, opts),
     readFirmwareDescriptors(env),
     which('swtpm', env.PATH),
     which('genisoimage', env.PATH),
@@ -203,17 +230,38 @@ export async function probeHost(env: NodeJS.ProcessEnv = process.env, platform: 
     firmware,
     ...(swtpm ? { swtpm } : {}),
     ...(seedTool ? { seedTool } : {}),
+    probes,
   };
+}
+
+/** The KVM and sandbox probes (the QEMU runs), from the cache when opts.cacheFile holds them for this host's key. */
+async function qemuProbes(binaries: string[], probeBinary: string | undefined, platform: NodeJS.Platform, opts: ProbeOptions): Promise<CachedProbes & { probes: ProbeSource }> {
+  const run = async (): Promise<CachedProbes> => {
+    const [kvm, sandbox] = await Promise.all([probeKvm(probeBinary, platform), probeSandbox(probeBinary)]);
+    return { kvm, sandbox };
+  };
+  if (!opts.cacheFile) return { ...(await run()), probes: { source: 'probe' } };
+  const file = opts.cacheFile;
+  const key = fingerprintCacheKey(await fingerprintKeyInputs(binaries, probeBinary, VMDESK_VERSION, platform));
+  const cached = opts.refresh ? ({ hit: false, reason: 'refresh asked for' } as const) : await readCachedProbes(file, key);
+  if (cached.hit) return { ...cached.probes, probes: { source: 'cache', file, savedAt: cached.savedAt } };
+  const fresh = await run();
+  await writeCachedProbes(file, key, fresh);
+  return { ...fresh, probes: { source: 'probe', file, missReason: cached.reason } };
 }
 
 const cache = new Map<string, Promise<HostFingerprint>>();
 
-/** The host's fingerprint for planning (no versions: see probeHost), probed once per process (per PATH). */
+/**
+ * The host's fingerprint for planning (no versions: see probeHost), once per process (per PATH and cache file);
+ * its QEMU probes come from the cross-process cache (fingerprintCacheFile) while the emulators are unchanged.
+ */
 export function fingerprintHost(env: NodeJS.ProcessEnv = process.env): Promise<HostFingerprint> {
-  const key = env.PATH ?? '';
+  const cacheFile = fingerprintCacheFile(env);
+  const key = `${env.PATH ?? ''}\0${cacheFile}`;
   let p = cache.get(key);
   if (!p) {
-    p = probeHost(env, process.platform, { versions: false });
+    p = probeHost(env, process.platform, { versions: false, cacheFile });
     cache.set(key, p);
     p.catch(() => cache.delete(key));
   }

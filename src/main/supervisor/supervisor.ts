@@ -1,6 +1,5 @@
 // The supervisor: turns plans into running VMs and keeps track of them across vmdesk processes.
 // The same module runs in the Electron main process and in the `vmdesk` CLI (see api.ts).
-import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { VmdeskError } from '../../shared/errors';
 import type { DriverConfig } from '../../shared/driver-config';
@@ -135,7 +134,7 @@ class Supervisor implements SupervisorApi {
   }
 
   async plan(source: StartSource): Promise<Plan> {
-    return this.makePlan(source, { uuid: randomUUID() });
+    return this.makePlan(source, { uuid: newVmUuid() });
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------------
@@ -157,7 +156,7 @@ class Supervisor implements SupervisorApi {
   }
 
   async start(source: StartSource): Promise<VmInfo> {
-    const uuid = randomUUID();
+    const uuid = newVmUuid();
     let plan = await this.makePlan(source, { uuid });
     const name = plan.name;
     const vmDir = plan.paths.vmDir;
@@ -960,4 +959,13 @@ async function qmpAnswersAsAnother(socketPath: string, uuid: string): Promise<bo
 function adoptMessage(record: StateRecord, found: Identified): string {
   const said = found.recorded === 'none' ? 'no pid (the start that spawned it was interrupted before recording it)' : `pid ${record.pid}, which ${found.recorded === 'gone' ? 'is gone' : 'now belongs to another process'}`;
   return `found this VM's QEMU by its identity (uuid ${record.uuid} and its socket paths on the command line) as pid ${found.qemu!.pid}; the record said ${said}; adopted it`;
+}
+
+/**
+ * A random VM uuid from the Web Crypto global, not `node:crypto`: importing that module loads ~18 of Node's
+ * internal modules at start-up, paid by every command that loads the supervisor (`ls`, `inspect`, `stop`),
+ * while only start needs a uuid (issue #17).
+ */
+function newVmUuid(): string {
+  return globalThis.crypto.randomUUID();
 }
