@@ -182,12 +182,16 @@
       return ok(undefined);
     },
     readLog: ({ offset = 0, limit = 65536 }) => {
+      // Byte-exact as the real one: [offset, offset + limit) of the generated log, cut mid-line if so.
       const size = (cfg.logLines || 0) * LINE_BYTES;
-      const first = Math.floor(offset / LINE_BYTES);
-      const count = Math.max(0, Math.min(Math.floor(limit / LINE_BYTES), (cfg.logLines || 0) - first));
+      const from = Math.min(offset, size);
+      const to = Math.min(size, from + limit);
+      const first = Math.floor(from / LINE_BYTES);
+      const last = Math.ceil(to / LINE_BYTES);
       let text = '';
-      for (let i = 0; i < count; i++) text += logLine(first + i);
-      return ok({ text, offset, nextOffset: offset + count * LINE_BYTES, size });
+      for (let i = first; i < last; i++) text += logLine(i);
+      text = text.slice(from - first * LINE_BYTES, to - first * LINE_BYTES);
+      return ok({ text, offset: from, nextOffset: to, size });
     },
     agentInterfaces: () => ok([{ name: 'lo', addresses: [{ type: 'ipv4', address: '127.0.0.1', prefix: 8 }] }, { name: 'eth0', addresses: [{ type: 'ipv4', address: '10.0.2.15', prefix: 24 }] }]),
     inspectImage: ({ path }) => {

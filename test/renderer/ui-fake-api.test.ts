@@ -157,21 +157,48 @@ describe('VM view', () => {
     await done(page);
   });
 
-  it('Logs keep a million lines virtualised, searchable and filterable', async () => {
+  it('Logs of a million lines: the tail on screen first, older lines loaded scrolling up to line 1; virtualised, searchable, filterable', async () => {
     const page = await open({ ...withVms, logLines: 1_000_000 });
     await page.locator('[data-name=web] .vm-item-main').click();
     await page.getByRole('tab', { name: 'Logs' }).click();
     const count = page.getByTestId('log-count');
-    await expect.poll(() => count.textContent(), { timeout: 60_000 }).toBe('1,000,000 lines');
+    // The tail first, following: the last line is on screen, and the tab says older lines are not loaded.
+    await expect.poll(() => page.locator('.log-row').last().textContent(), { timeout: 60_000 }).toContain('line 01000000');
+    await page.getByTestId('log-older').waitFor();
+    expect(await page.getByTestId('log-older').textContent()).toMatch(/Older lines not loaded yet \([\d.]+ MiB before these\)/);
+    const first = Number(((await count.textContent()) ?? '').replace(/[^0-9]/g, ''));
+    expect(first).toBeGreaterThan(1000);
+    expect(first).toBeLessThan(20_000);
     // Only the visible rows exist in the DOM.
     const rendered = await page.getByTestId('log-row').count();
     expect(rendered).toBeGreaterThan(10);
     expect(rendered).toBeLessThan(120);
-    // Following the tail: the last line is on screen.
-    await expect.poll(() => page.locator('.log-row').last().textContent()).toContain('line 01000000');
-    // Scroll to the top: the first line shows.
-    await page.getByTestId('log-viewport').evaluate((el) => (el.scrollTop = 0));
-    await expect.poll(() => page.locator('.log-row').first().textContent()).toContain('line 00000001');
+    // Search covers what is loaded (and says so): 1 NEEDLE per 1,000 lines of the tail.
+    await page.getByTestId('log-search').fill('needle');
+    await expect.poll(() => count.textContent(), { timeout: 30_000 }).toMatch(/^\d+ of [\d,]+ lines$/);
+    expect(await page.getByTestId('log-older').textContent()).toContain('search covers the loaded lines');
+    await page.getByTestId('log-search').fill('');
+    // One older page with the button, the rest by scrolling to the top, until line 1 shows.
+    await page.getByTestId('log-load-older').click();
+    await expect.poll(async () => Number(((await count.textContent()) ?? '').replace(/[^0-9]/g, '')), { timeout: 30_000 }).toBeGreaterThan(first + 50_000);
+    await expect
+      .poll(
+        async () => {
+          await page.getByTestId('log-viewport').evaluate((el) => {
+            el.scrollTop = 50;
+            el.scrollTop = 0;
+            el.dispatchEvent(new Event('scroll'));
+          });
+          // Each page put in front keeps the view on the same lines; only with all loaded does 0 stay the top.
+          return page.getByTestId('log-older').count().then(async (older) => (older === 0 ? page.locator('.log-row').first().textContent() : 'older lines not loaded yet'));
+        },
+        { timeout: 120_000, interval: 200 },
+      )
+      .toContain('line 00000001');
+    await expect.poll(() => count.textContent(), { timeout: 60_000 }).toBe('1,000,000 lines');
+    expect(await page.getByTestId('log-older').count()).toBe(0);
+    // Every line once, in order: line 2 follows line 1 and the row numbers match the text.
+    expect(await page.locator('.log-row').nth(1).textContent()).toContain('line 00000002');
     await page.getByTestId('log-search').fill('needle');
     await expect.poll(() => count.textContent(), { timeout: 30_000 }).toBe('1,000 of 1,000,000 lines');
     expect(await page.locator('.log-row mark').first().textContent()).toBe('NEEDLE');

@@ -29,6 +29,7 @@ export const TARGETS: Record<string, Target> = {
   'scale.8.reattach': { kind: 'at-most', stat: 'max', limit: 1000, text: 'all re-attached within 1 s' },
   'renderer.frame': { kind: 'at-most', stat: 'p95', limit: 33, text: 'p95 frame at most 33 ms' },
   'renderer.dropped': { kind: 'at-most', stat: 'max', limit: 0, text: '0 lines dropped' },
+  'renderer.logs-first-screen': { kind: 'at-most', stat: 'max', limit: 500, text: 'under 500 ms to the first screen of lines' },
   'artifacts.download': { kind: 'ratio-at-least', limit: 0.9, text: 'at least 0.9× `curl -o` (median)' },
   'cloud.done.in-process': { kind: 'ratio-at-most', limit: 1.02, text: 'within 2 % of raw QEMU (median)' },
   'checks.console': { kind: 'added-at-most', limit: 50, text: 'at most 50 ms more than `vmdesk run` waiting for the same marker (median)' },

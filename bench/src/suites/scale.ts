@@ -4,6 +4,10 @@
 //           they run untouched, the worker's RSS and CPU from /proc; per-VM overhead = (RSS with N VMs -
 //           RSS with none) / N; then the worker is SIGKILLed, a new one is forked and recover() times the
 //           re-attach of all N.
+//   idle    32 test guests (128 MiB) started paused ("-S" in config.args: QEMU is up with its QMP, ports and
+//           console, but no guest code runs, so 32 need no boot on 2 cores); all 32 started together by
+//           one supervisor; SIGKILL of it, a new one's recover() timed; then `vmdesk ls` as a whole process
+//           with those 32 against `vmdesk ls` in a home with none.
 import { dirname } from 'node:path';
 import { nowMs, sleep } from '../lib/clock';
 import { planGuest, writeGuestTask } from '../lib/guest-task';
@@ -15,11 +19,13 @@ import { figure, type Figure } from '../lib/results';
 import { alternation, runSchedule, type RunOutput } from '../lib/schedule';
 import { percentile } from '../lib/stats';
 import { benchHome } from '../lib/vmdesk-env';
+import { vmdesk } from '../lib/cli';
 import type { RecoverResult, StartResult } from '../worker/protocol';
 import { forkWorker } from '../worker/worker-client';
 import type { Suite, SuiteContext, SuiteOutput } from '../suite';
 
 const COUNTS = [1, 2, 4, 8] as const;
+const IDLE_COUNT = 32;
 const MB = 1e6;
 
 async function runRaw(ctx: SuiteContext, n: number): Promise<RunOutput> {
@@ -86,6 +92,37 @@ async function runVmdesk(ctx: SuiteContext, n: number, idleMs: number, warmup: b
   }
 }
 
+/** One round of the 32 paused guests: the re-attach after SIGKILL, and `vmdesk ls` with them and with none. */
+async function runIdle(ctx: SuiteContext, lsRounds: number): Promise<{ reattach: number; reattachFromLaunch: number; lsWith: number[]; lsNone: number[] }> {
+  const h = benchHome(ctx, `scale-idle${IDLE_COUNT}`);
+  const empty = benchHome(ctx, 'scale-idle-none');
+  const taskFiles = Array.from({ length: IDLE_COUNT }, (_, i) => writeGuestTask(h.tasks, `idle${i}`, ctx.guest.disk, ['-S']));
+  let w = await forkWorker(ctx.root, h.env);
+  try {
+    await w.call<StartResult>('start', { taskFiles });
+    await w.kill();
+    w = await forkWorker(ctx.root, h.env);
+    const recovered = await w.call<RecoverResult>('recover');
+    const recoveredAt = nowMs();
+    if (recovered.live !== IDLE_COUNT) throw new Error(`recover() re-attached ${recovered.live} of ${IDLE_COUNT} paused VMs`);
+    const lsWith: number[] = [];
+    const lsNone: number[] = [];
+    // Side by side, alternating, so a load change hits both alike.
+    for (let i = 0; i < lsRounds; i++) {
+      for (const [env, into] of [[h.env, lsWith], [empty.env, lsNone]] as const) {
+        const t0 = nowMs();
+        const r = await vmdesk(ctx.root, ['ls'], env);
+        into.push(r.exitedAt - t0);
+      }
+    }
+    return { reattach: recovered.ms, reattachFromLaunch: recoveredAt - w.launchedAt, lsWith, lsNone };
+  } finally {
+    await w.call('kill-all').catch(() => undefined);
+    await w.call('close').catch(() => undefined);
+    await w.kill();
+  }
+}
+
 /** The idle window over which RSS and CPU are sampled: the 8-VM case has the targets; quick runs trim the rest. */
 function idleWindowMs(quick: boolean, n: number): number {
   if (!quick) return 10_000;
@@ -110,6 +147,13 @@ async function run(ctx: SuiteContext): Promise<SuiteOutput> {
     figures.push(figure({ id: `scale.${n}.reattach`, group, title: `${n} VM(s): re-attach all after SIGKILL of the supervisor (recover())`, unit: 'ms', note: `${(idleMs + 500) / 1000} s or so after the start: the guests are still booting under TCG, so every QMP answer waits for a busy QEMU (bench/findings.md has the same with booted, idle guests)` }, v.reattach!));
     figures.push(figure({ id: `scale.${n}.reattach-launch`, group, title: `${n} VM(s): re-attach all, from launching the new supervisor process`, unit: 'ms', note: 'includes Node start-up and loading the supervisor' }, v.reattachFromLaunch!));
   }
+  ctx.log(`scale: ${IDLE_COUNT} paused VMs: re-attach and vmdesk ls`);
+  const idleRuns = [];
+  for (let r = 0; r < rounds; r++) idleRuns.push(await runIdle(ctx, ctx.quick ? 5 : 11));
+  const idleNote = `${IDLE_COUNT} test guests (128 MiB) started paused with "-S" in config.args: QEMU runs with QMP, ports and console, no guest code runs`;
+  figures.push(figure({ id: `scale.${IDLE_COUNT}.reattach`, group, title: `${IDLE_COUNT} paused VMs: re-attach all after SIGKILL of the supervisor (recover())`, unit: 'ms', note: idleNote }, idleRuns.map((r) => r.reattach)));
+  figures.push(figure({ id: `scale.${IDLE_COUNT}.reattach-launch`, group, title: `${IDLE_COUNT} paused VMs: re-attach all, from launching the new supervisor process`, unit: 'ms', note: 'includes Node start-up and loading the supervisor' }, idleRuns.map((r) => r.reattachFromLaunch)));
+  figures.push(figure({ id: `scale.${IDLE_COUNT}.ls`, group, title: `vmdesk ls with ${IDLE_COUNT} VMs (whole process)`, unit: 'ms', note: idleNote }, idleRuns.flatMap((r) => r.lsWith), { label: 'vmdesk ls with no VM', samples: idleRuns.flatMap((r) => r.lsNone) }));
   // The issue's per-VM target is about the 8-VM case.
   const eight = figures.find((f) => f.id === 'scale.8.per-vm');
   if (eight) figures.push({ ...eight, id: 'scale.per-vm', title: 'per-VM overhead in the supervisor (8 VMs)' });

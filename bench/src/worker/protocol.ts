@@ -28,6 +28,8 @@ export interface StartResult {
 export interface RecoverResult {
   ms: number;
   running: number;
+  /** Running or paused (a guest started with "-S" is paused). */
+  live: number;
 }
 
 /** What `received` answers. */

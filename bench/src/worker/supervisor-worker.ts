@@ -48,7 +48,7 @@ async function handle(r: Request): Promise<unknown> {
     case 'recover': {
       const t0 = now();
       const infos = await sup.recover();
-      return { ms: now() - t0, running: infos.filter((i) => i.state === 'running').length };
+      return { ms: now() - t0, running: infos.filter((i) => i.state === 'running').length, live: infos.filter((i) => isLive(i.state)).length };
     }
     case 'kill-all': {
       const infos = await sup.list();

@@ -27,6 +27,7 @@ import { isLive } from './state-machine';
 import { explainStartFailure, failedStartRecord, imageHolders } from './start-failure';
 import { listRecordNames, quarantineRecord, readRecord, writeRecord, writeRecordVisible, type StateRecord } from './state-record';
 import { makeEvent, VmSession } from './vm-session';
+import { mapBounded } from './bounded-all';
 import { connectAnyMonitor } from './qmp-monitors';
 import { infoFromRecord } from './vm-info';
 import { readAgentSeen, writeAgentSeen, type AgentSeen } from './agent-seen';
@@ -56,6 +57,8 @@ type Listeners = { [K in keyof SupervisorEvents]: Set<SupervisorEvents[K]> };
 
 /** How long stop and destroy wait for another vmdesk process's lock on the VM before VM_LOCKED. */
 const LOCK_WAIT_MS = 15_000;
+/** VMs re-attached at once by recover(): enough to overlap the QMP waits, few enough not to flood 2 cores. */
+const RECOVER_CONCURRENCY = 16;
 /** Console bytes watched for firmware messages (SeaBIOS/OVMF print theirs in the first few KiB). */
 const FIRMWARE_WATCH_BYTES = 256 * 1024;
 
@@ -67,6 +70,8 @@ export function createSupervisor(opts: SupervisorOptions): SupervisorApi {
 class Supervisor implements SupervisorApi {
   private readonly sessions = new Map<string, VmSession>();
   private readonly attaching = new Map<string, Promise<VmSession | undefined>>();
+  /** While recover() runs: work its re-attaches put off until the list is made (afterAttach). */
+  private deferredWork: Array<() => void> | undefined;
   private readonly listeners: Listeners = { vm: new Set(), removed: new Set(), event: new Set(), stats: new Set() };
   private readonly followers = new Set<{ stop(): void }>();
   private readonly env: NodeJS.ProcessEnv;
@@ -140,19 +145,25 @@ class Supervisor implements SupervisorApi {
   // ---- lifecycle ----------------------------------------------------------------------------------
 
   async recover(): Promise<VmInfo[]> {
-    // All VMs at once: each re-attach is mostly waiting on its own QEMU (QMP greeting, query-uuid,
-    // query-status), and each VM has its own lock, so one after the other only adds the waits up.
-    await Promise.all(
-      listRecordNames(this.opts.home).map(async (name) => {
+    // Many VMs at once (bounded): each re-attach is mostly waiting on its own QEMU (QMP greeting, query-uuid,
+    // query-status), and each VM has its own lock, so one after the other only adds the waits up. What the
+    // list does not need (stats sampling, the agent probe) waits until the list is made.
+    const deferred: Array<() => void> = [];
+    this.deferredWork = deferred;
+    try {
+      await mapBounded(listRecordNames(this.opts.home), RECOVER_CONCURRENCY, async (name) => {
         try {
           await this.attach(name);
         } catch (err) {
           if (err instanceof VmdeskError && err.code === 'STATE_CORRUPT') return; // quarantined and reported
           this.recordEvent(name, makeEvent('error', 'recover-failed', `could not re-attach: ${(err as Error).message}`));
         }
-      }),
-    );
-    return this.list();
+      });
+      return this.list();
+    } finally {
+      if (this.deferredWork === deferred) this.deferredWork = undefined;
+      if (deferred.length > 0) setImmediate(() => deferred.forEach((work) => work()));
+    }
   }
 
   async start(source: StartSource): Promise<VmInfo> {
@@ -700,11 +711,21 @@ class Supervisor implements SupervisorApi {
     this.sessions.set(name, session);
     this.watchHardware(session);
     session.syncStatus(status.running);
-    if (!status.running) void session.reviewRunState(status.status);
+    if (!status.running) void session.reviewRunState(status.status); // a halt is state the list shows: not put off
     this.recordEvent(name, makeEvent('lifecycle', 'reattached', `re-attached to QEMU pid ${pid} (uuid ${uuid}, status ${status.status})`, { pid, uuid, supervisorPid: process.pid }));
-    session.startTimers();
-    void this.probeAgent(session);
+    // Inside recover() this waits until the list is made; elsewhere it runs now.
+    this.afterAttach(() => {
+      if (session.isEnded) return;
+      session.startTimers();
+      void this.probeAgent(session);
+    });
     return session;
+  }
+
+  /** Runs work a re-attach may put off: after recover() lists the VMs when inside it, else at once. */
+  private afterAttach(work: () => void): void {
+    if (this.deferredWork) this.deferredWork.push(work);
+    else work();
   }
 
   /**

@@ -1,5 +1,5 @@
 // Logs: QEMU's stderr and vmdesk's events, searchable and filterable, virtualised (only visible rows exist).
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { VmInfo } from '../../../../shared/vm';
 import { logLines, useLogs } from '../../stores/logs';
@@ -7,7 +7,8 @@ import { isActive } from '../../stores/vms';
 import { useDebounced } from '../../components/hooks';
 import { hintFor } from '../../lib/error-hints';
 import { formatBytes } from '../../lib/format';
-import type { LogLines, LogSource } from '../../lib/log-lines';
+import type { LogSource } from '../../lib/log-lines';
+import type { LogLineSource } from '../../lib/log-view';
 
 /** Height of one log row in pixels (fixed, so a million rows need no measuring). */
 export const LOG_ROW_HEIGHT = 18;
@@ -19,6 +20,7 @@ export function LogsTab({ vm }: { vm: VmInfo }) {
   const status = useLogs((s) => s.status[name]);
   const open = useLogs((s) => s.open);
   const poll = useLogs((s) => s.poll);
+  const loadOlder = useLogs((s) => s.loadOlder);
   const active = isActive(vm);
   const [query, setQuery] = useState('');
   const [showStderr, setShowStderr] = useState(true);
@@ -86,23 +88,53 @@ export function LogsTab({ vm }: { vm: VmInfo }) {
           Could not read QEMU’s log: {status.error.message} {hintFor(status.error)}
         </div>
       )}
-      {lines && <LogViewport lines={lines} indices={indices} count={count} version={version} query={debouncedQuery} follow={follow} onUserScrollUp={() => setFollow(false)} />}
+      {status && status.olderBytes > 0 && !status.loading && (
+        <div className="logs-older muted small" data-testid="log-older">
+          Older lines not loaded yet ({formatBytes(status.olderBytes)} before these){indices ? '; search covers the loaded lines' : ''}.{' '}
+          <button type="button" className="link" data-testid="log-load-older" disabled={status.loadingOlder} onClick={() => void loadOlder(name)}>
+            {status.loadingOlder ? 'Loading…' : 'Load older lines'}
+          </button>{' '}
+          (or scroll to the top)
+        </div>
+      )}
+      {lines && (
+        <LogViewport
+          lines={lines}
+          indices={indices}
+          count={count}
+          version={version}
+          query={debouncedQuery}
+          follow={follow}
+          olderCount={lines.olderCount}
+          numbered={!status || status.olderBytes === 0}
+          onUserScrollUp={() => setFollow(false)}
+          onNearTop={() => {
+            if (status && status.olderBytes > 0) void loadOlder(name);
+          }}
+        />
+      )}
     </div>
   );
 }
 
 function LogViewport(props: {
-  lines: LogLines;
+  lines: LogLineSource;
   indices: Uint32Array | null;
   count: number;
   version: number;
   query: string;
   follow: boolean;
+  /** Lines of older pages in front of the tail: when it grows, the view stays on the same lines. */
+  olderCount: number;
+  /** Line numbers are known only once the log is loaded from its start. */
+  numbered: boolean;
   onUserScrollUp: () => void;
+  onNearTop: () => void;
 }) {
-  const { lines, indices, count, version, query, follow, onUserScrollUp } = props;
+  const { lines, indices, count, version, query, follow, olderCount, numbered, onUserScrollUp, onNearTop } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const lastTop = useRef(0);
+  const lastOlder = useRef(olderCount);
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scroller.current,
@@ -113,6 +145,17 @@ function LogViewport(props: {
   useEffect(() => {
     if (follow && count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' });
   }, [follow, count, version, virtualizer]);
+
+  // Older lines put in front: keep the same lines on screen (unfiltered view; a filtered one is re-searched).
+  useLayoutEffect(() => {
+    const added = olderCount - lastOlder.current;
+    lastOlder.current = olderCount;
+    const el = scroller.current;
+    if (added > 0 && el && !indices && !follow) {
+      el.scrollTop += added * LOG_ROW_HEIGHT;
+      lastTop.current = el.scrollTop;
+    }
+  }, [olderCount, indices, follow]);
 
   const items = virtualizer.getVirtualItems();
   return (
@@ -126,6 +169,7 @@ function LogViewport(props: {
       onScroll={(e) => {
         const top = e.currentTarget.scrollTop;
         if (top < lastTop.current - 4 && follow) onUserScrollUp();
+        if (top < LOG_ROW_HEIGHT * 10) onNearTop(); // older lines, if any are not loaded yet
         lastTop.current = top;
       }}
     >
@@ -141,7 +185,7 @@ function LogViewport(props: {
               data-testid="log-row"
               style={{ position: 'absolute', top: 0, left: 0, right: 0, height: LOG_ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
             >
-              <span className="log-no">{i + 1 + lines.dropped}</span>
+              <span className="log-no">{numbered ? i + 1 + lines.dropped : '·'}</span>
               <Highlighted text={lines.line(i)} query={query} />
             </div>
           );
