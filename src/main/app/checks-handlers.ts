@@ -36,6 +36,8 @@ export interface ChecksDeps {
   taskFileOf(name: string): Promise<string>;
   /** Fetches the VM's artifacts as Start does. */
   fetchBeforeStart(name: string, taskFile: string): Promise<void>;
+  /** False when the caller cleans up orphaned test VMs itself (services.ts does, at start); default true. */
+  cleanUpOrphans?: boolean;
 }
 
 /** The Checks handlers, and close() that stops every test going on. */
@@ -43,7 +45,7 @@ export function createChecksHandlers(deps: ChecksDeps): { handlers: ChecksHandle
   const { home, supervisor } = deps;
   const live = new Map<string, { run: LiveTestRun | undefined; controller: AbortController }>();
   // A killed app (or `vmdesk test`) could not stop its test VM: clean up after it first, as every CLI command does.
-  void cleanUpOrphanedTests(home, supervisor).catch(() => undefined);
+  if (deps.cleanUpOrphans !== false) void cleanUpOrphanedTests(home, supervisor).catch(() => undefined);
 
   const push = (name: string, event: ChecksLiveEvent) => {
     const entry = live.get(name);

@@ -5,17 +5,12 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, sep } from 'node:path';
-import { createDemoVm } from '../demo/demo-vm';
 import type { Handlers } from '../ipc/dispatch';
 import type { SupervisorApi } from '../supervisor/api';
 import type { LogPage, ValidationResult } from '../../shared/ipc-contract';
-import { createNomadHandlers } from './nomad-services';
-import { createDisplayHandlers } from './display-services';
-import { createArtifactHandlers } from './artifact-services';
-import { createSshTerminal } from './ssh-terminal';
-import { createChecksHandlers } from './checks-handlers';
-import { createNomadSettings } from './nomad-settings';
-import { noVault, type TokenVault } from './token-vault';
+import type { TokenVault } from './token-vault';
+import { invokeContract, type InvokeName } from '../../shared/ipc-contract';
+import { lazyOnce } from './lazy-once';
 import { parseSettings, type Settings } from '../../shared/settings';
 import { parseTask, type TaskFile } from '../../shared/task';
 import { toErrorData, VmdeskError } from '../../shared/errors';
@@ -196,27 +191,31 @@ export function createAppServices(deps: AppDeps): AppServices {
     emit('vmChanged', await infoOf(name));
   }
 
-  const nomad = createNomadHandlers({
-    home,
-    env,
-    driverConfig: () => currentSettings().driver,
-    nomadSettings: createNomadSettings(deps.settings, deps.tokenVault ?? noVault),
-    exists,
-    taskFileOf,
-    announce: emitDefinition,
-    emit,
-    showOpenJobDialog: deps.showOpenJobDialog,
-    showSaveDialog: deps.showSaveDialog,
+  // Nomad, artifacts, display, ssh terminal and checks: loaded on the first call of one of their channels
+  // (deferred-services.ts), so the first window does not wait for the HCL parser, archive readers or VNC.
+  const deferred = lazyOnce(async () => {
+    const { createDeferredServices } = await import('./deferred-services');
+    return createDeferredServices({
+      home,
+      env,
+      supervisor,
+      settings: deps.settings,
+      ...(deps.tokenVault ? { tokenVault: deps.tokenVault } : {}),
+      driverConfig: () => currentSettings().driver,
+      exists,
+      taskFileOf,
+      infoOf,
+      announce: emitDefinition,
+      emit,
+      showOpenJobDialog: deps.showOpenJobDialog,
+      showSaveDialog: deps.showSaveDialog,
+    });
   });
+  const fetchBeforeStart = async (name: string, taskFile: string) => (await deferred.get()).fetchBeforeStart(name, taskFile);
+  // A killed app (or `vmdesk test`) could not stop its test VM: clean up after it first, as every CLI command does.
+  void import('../checks/orphans').then((m) => m.cleanUpOrphanedTests(home, supervisor)).catch(() => undefined);
 
-  const artifacts = createArtifactHandlers({ home, driverConfig: () => currentSettings().driver, emit });
-
-  const display = createDisplayHandlers({ home, env, supervisor, showSaveDialog: deps.showSaveDialog });
-
-  const sshTerminal = createSshTerminal({ supervisor, inspect: (name) => infoOf(name), emit });
-  const checks = createChecksHandlers({ home, supervisor, emit, taskFileOf, fetchBeforeStart: artifacts.fetchBeforeStart });
-
-  const handlers: Handlers = {
+  const eager: Partial<Handlers> = {
     async listVms() {
       const records = await supervisor.list();
       for (const r of records) known.set(r.name, r);
@@ -267,7 +266,7 @@ export function createAppServices(deps: AppDeps): AppServices {
 
     async startVm({ name }) {
       const taskFile = await taskFileOf(name);
-      await artifacts.fetchBeforeStart(name, taskFile);
+      await fetchBeforeStart(name, taskFile);
       const info = await supervisor.start({ taskFile });
       known.set(name, info);
       return info;
@@ -283,7 +282,7 @@ export function createAppServices(deps: AppDeps): AppServices {
       const taskFile = await taskFileOf(name);
       const info = await supervised(name);
       if (info && isLive(info.state)) await supervisor.stop(name);
-      await artifacts.fetchBeforeStart(name, taskFile);
+      await fetchBeforeStart(name, taskFile);
       return supervisor.start({ taskFile });
     },
 
@@ -408,7 +407,7 @@ export function createAppServices(deps: AppDeps): AppServices {
       return currentSettings();
     },
 
-    doctor: async () => ({ ...(await runDoctor(env)), cache: await artifacts.handlers.cacheInfo(undefined) }),
+    doctor: async () => ({ ...(await runDoctor(env)), cache: await callDeferred('cacheInfo', undefined) }),
 
     async openForwardedPort({ name, label }) {
       const info = await infoOf(name);
@@ -422,21 +421,28 @@ export function createAppServices(deps: AppDeps): AppServices {
       await deps.openExternal(url);
     },
 
-    ...nomad,
-    ...display.handlers,
-    ...artifacts.handlers,
-    ...sshTerminal.handlers,
-    ...checks.handlers,
-
     async buildDemoImage() {
       // The demo VM gets its own task directory (tasks/<name>/): its disk sits next to its task file.
       let name = 'demo';
       for (let i = 2; await exists(name); i++) name = `demo-${i}`;
+      const { createDemoVm } = await import('../demo/demo-vm');
       await createDemoVm(home, name, (step, done, total) => emit('demoProgress', { step, done, total }));
       await emitDefinition(name);
       return { name };
     },
   };
+
+  /** Calls a deferred channel's handler, loading deferred-services.ts first if need be. */
+  async function callDeferred<K extends InvokeName>(name: K, request: Parameters<Handlers[K]>[0]): Promise<Awaited<ReturnType<Handlers[K]>>> {
+    const handler = (await deferred.get()).handlers[name] as ((r: typeof request) => ReturnType<Handlers[K]>) | undefined;
+    if (!handler) throw new VmdeskError('INTERNAL', `no handler for IPC channel "${name}": add it to services.ts or deferred-services.ts`);
+    return (await handler(request)) as Awaited<ReturnType<Handlers[K]>>;
+  }
+
+  // The handler table covers the whole contract: each channel not handled above is a thin wrapper over callDeferred.
+  const handlers = Object.fromEntries(
+    (Object.keys(invokeContract) as InvokeName[]).map((name) => [name, eager[name] ?? ((request: never) => callDeferred(name, request))]),
+  ) as Handlers;
 
   return {
     handlers,
@@ -462,10 +468,7 @@ export function createAppServices(deps: AppDeps): AppServices {
       }
     },
     close() {
-      void display.close();
-      checks.close();
-      artifacts.close();
-      sshTerminal.close();
+      deferred.peek()?.close();
       for (const off of consoleSubs.values()) off();
       consoleSubs.clear();
       for (const off of offs) off();

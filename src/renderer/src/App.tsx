@@ -12,11 +12,12 @@ import { Notices } from './components/Notices';
 import { DialogHost } from './components/Dialogs';
 import { HomeView } from './views/HomeView';
 import { VmView } from './views/VmView';
-import { TaskFormView } from './views/TaskFormView';
-import { SettingsView } from './views/SettingsView';
-import { HealthView } from './views/HealthView';
+const TaskFormView = lazyView(() => import('./views/TaskFormView'), 'TaskFormView');
+const SettingsView = lazyView(() => import('./views/SettingsView'), 'SettingsView');
+const HealthView = lazyView(() => import('./views/HealthView'), 'HealthView');
 import { consoleKeyOwner, matchShortcut, NOT_IN_CONSOLE, type ShortcutAction } from './lib/shortcuts';
 import { followTheme } from './lib/theme';
+import { lazyView } from './lib/lazy-view';
 
 /** The root component. */
 export function App() {

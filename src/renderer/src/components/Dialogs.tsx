@@ -9,8 +9,9 @@ import { SHORTCUTS } from '../lib/shortcuts';
 import { VM_NAME_PATTERN } from '../../../shared/limits';
 import type { ErrorData } from '../../../shared/errors';
 import { hintFor } from '../lib/error-hints';
-import { ImportJobDialog } from '../views/nomad/ImportJobDialog';
-import { NomadDialog } from '../views/nomad/NomadDialog';
+import { lazyView } from '../lib/lazy-view';
+const ImportJobDialog = lazyView(() => import('../views/nomad/ImportJobDialog'), 'ImportJobDialog');
+const NomadDialog = lazyView(() => import('../views/nomad/NomadDialog'), 'NomadDialog');
 
 /** Renders whichever dialog is open. */
 export function DialogHost() {

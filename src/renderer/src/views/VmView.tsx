@@ -5,19 +5,20 @@ import { isActive, useVms } from '../stores/vms';
 import { useVmEvents } from '../stores/vm-events';
 import { StateBadge } from '../components/StateBadge';
 import { OverviewTab } from './vm/OverviewTab';
-import { ConsoleTab } from './vm/ConsoleTab';
-import { LogsTab } from './vm/LogsTab';
-import { StatsTab } from './vm/StatsTab';
-import { EventsTab } from './vm/EventsTab';
-import { DisplayTab } from './vm/DisplayTab';
-import { SnapshotsTab } from './vm/SnapshotsTab';
-import { SshTab } from './vm/SshTab';
-import { ChecksTab } from './vm/ChecksTab';
+const ConsoleTab = lazyView(() => import('./vm/ConsoleTab'), 'ConsoleTab');
+const LogsTab = lazyView(() => import('./vm/LogsTab'), 'LogsTab');
+const StatsTab = lazyView(() => import('./vm/StatsTab'), 'StatsTab');
+const EventsTab = lazyView(() => import('./vm/EventsTab'), 'EventsTab');
+const DisplayTab = lazyView(() => import('./vm/DisplayTab'), 'DisplayTab');
+const SnapshotsTab = lazyView(() => import('./vm/SnapshotsTab'), 'SnapshotsTab');
+const SshTab = lazyView(() => import('./vm/SshTab'), 'SshTab');
+const ChecksTab = lazyView(() => import('./vm/ChecksTab'), 'ChecksTab');
 import { currentUptimeMs, formatUptime } from '../lib/format';
 import { useNow } from '../components/hooks';
 import { call } from '../api';
 import { useDownloads } from '../stores/downloads';
 import { DownloadProgress } from '../components/DownloadProgress';
+import { lazyView } from '../lib/lazy-view';
 
 const TAB_LABEL: Record<VmTab, string> = { overview: 'Overview', console: 'Console', logs: 'Logs', stats: 'Stats', events: 'Events', display: 'Display', snapshots: 'Snapshots', checks: 'Checks', ssh: 'SSH' };
 
