@@ -13,7 +13,13 @@ export default defineConfig({
     define: { __VMDESK_VERSION__: JSON.stringify(pkg.version) },
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+      rollupOptions: {
+        input: { index: resolve('src/main/index.ts') },
+        // The entry keeps no exports of its own: code shared with the lazily loaded chunks goes into a chunk of
+        // its own, so a chunk never imports index.js (which would run the app's start again wherever index.js
+        // is evaluated as a new module, as the test harness does per launch).
+        preserveEntrySignatures: 'strict',
+      },
     },
   },
   preload: {

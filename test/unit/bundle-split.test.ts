@@ -47,6 +47,13 @@ describe('the built bundles are split', () => {
     for (const m of mainMarkers) expect(lazy, `${m} is in the deferred graph`).toContain(`// ${m}`);
   });
 
+  it('main: no chunk imports the entry (evaluated anew, as the test harness does per launch, it would start the app twice)', () => {
+    const chunks = join(out, 'main', 'chunks');
+    const importers = readdirSync(chunks).filter((f) => /["']\.\.\/index\.js["']/.test(readFileSync(join(chunks, f), 'utf8')));
+    expect(importers).toEqual([]);
+    expect(readdirSync(chunks).length).toBeGreaterThan(1);
+  });
+
   it('renderer: the first load holds no xterm, noVNC or uPlot; the whole build does', () => {
     const initial = [...rendererInitial().values()].join('\n');
     expect(initial).toContain('createRoot');
