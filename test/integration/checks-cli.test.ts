@@ -3,7 +3,7 @@
 // last lines and the VM gone; a terminal's spinner line; SIGINT stopping the VM; a kill -9 cleaned up by the next command; bad input
 // exiting 2 without starting anything.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
@@ -13,6 +13,7 @@ import { json, vmdesk } from '../helpers/cli';
 import { makeCliHome, writeGuestTask } from '../helpers/cli-home';
 import { guestDisk, guestMarkers } from '../helpers/guest';
 import type { TempHome } from '../helpers/temp-home';
+import { expectNoVms, writeSpec } from '../helpers/test-cli';
 import { waitFor } from '../helpers/wait-for';
 import { testReportSchema, type TestReport } from '../../src/shared/test-report';
 
@@ -37,18 +38,6 @@ afterAll(() => {
   t?.remove();
 });
 
-function spec(name: string, checks: unknown[]): string {
-  const path = join(t.home, `${name}.spec.json`);
-  writeFileSync(path, JSON.stringify({ checks }));
-  return path;
-}
-
-async function noVms(): Promise<void> {
-  expect(pidsMentioning(t.runtimeDir)).toEqual([]);
-  const ls = json<{ vms: unknown[] }>(await vmdesk(['ls', '--json'], t.env));
-  expect(ls.vms).toEqual([]);
-}
-
 describe('vmdesk test', () => {
   it('passes a console + port + http + agent + shutdown spec: exit 0, report.json validates, junit.xml has one testcase per check', async () => {
     const task = writeGuestTask(t, 'ok', guestDisk);
@@ -61,7 +50,7 @@ describe('vmdesk test', () => {
     ];
     const results = join(t.home, 'results-ok');
     const junitFile = join(t.home, 'ok-junit.xml');
-    const r = await vmdesk(['test', task, '--spec', spec('ok', checks), '--results', results, '--junit', junitFile], t.env, 420_000);
+    const r = await vmdesk(['test', task, '--spec', writeSpec(t, 'ok', checks), '--results', results, '--junit', junitFile], t.env, 420_000);
     expect(r.stderr).toMatch(/✓ boots \d+\.\d+s/);
     expect(r.code, r.stderr).toBe(0);
 
@@ -89,7 +78,7 @@ describe('vmdesk test', () => {
     expect(readFileSync(join(results, 'console.log'), 'utf8')).toContain(markers.ready);
     expect(existsSync(join(results, 'qemu.stderr.log'))).toBe(true);
     expect(readFileSync(join(results, 'events.jsonl'), 'utf8')).toMatch(/powerdown|shutdown/i);
-    await noVms();
+    await expectNoVms(t);
   });
 
   it('fails on a console regex that never matches: exit 1, the rest skipped, the last console lines reported, the VM gone', async () => {
@@ -98,7 +87,7 @@ describe('vmdesk test', () => {
       { name: 'wrong banner', console: 'THIS-NEVER-APPEARS', timeout: '30s' },
       { name: 'agent runs', agent: { command: ['/bin/true'] } },
     ];
-    const r = await vmdesk(['test', task, '--spec', spec('bad', checks), '--json'], t.env, 300_000);
+    const r = await vmdesk(['test', task, '--spec', writeSpec(t, 'bad', checks), '--json'], t.env, 300_000);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/✗ wrong banner: no console output matched \/THIS-NEVER-APPEARS\//);
     const out = json<{ ok: boolean; report: TestReport }>(r);
@@ -115,13 +104,13 @@ describe('vmdesk test', () => {
     // The guest has QEMU's default VGA card (-nographic hides it, does not remove it): its screen at the failure.
     expect(run.failureScreenshot).toBe(join(report.resultsDir, 'failure.png'));
     expect(readFileSync(run.failureScreenshot!).subarray(1, 4).toString()).toBe('PNG');
-    await noVms();
+    await expectNoVms(t);
   });
 
   it('on a terminal (a real pty through script(1)) the running check spins with its time, then its ✓ line', async () => {
     const task = writeGuestTask(t, 'tty', guestDisk, { kill_timeout: '5s' });
     const checks = [{ name: 'boots', console: markers.ready, timeout: '240s' }];
-    const cmd = [process.execPath, bin, 'test', task, '--spec', spec('tty', checks)].map((w) => `'${w}'`).join(' ');
+    const cmd = [process.execPath, bin, 'test', task, '--spec', writeSpec(t, 'tty', checks)].map((w) => `'${w}'`).join(' ');
     const child = spawn('script', ['-qefc', cmd, '/dev/null'], { env: t.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
@@ -130,12 +119,12 @@ describe('vmdesk test', () => {
     expect(out).toMatch(/\r\x1b\[2K[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] boots \d+\.\ds/);
     expect(out).toMatch(/\r\x1b\[2K✓ boots \d+\.\ds/);
     expect(out).toMatch(/vmdesk test: PASSED 1\/1 checks/);
-    await noVms();
+    await expectNoVms(t);
   });
 
   it('stops the VM when interrupted (SIGINT) and exits 1', async () => {
     const task = writeGuestTask(t, 'intr', guestDisk, { kill_timeout: '3s' });
-    const p = spawn(process.execPath, [bin, 'test', task, '--spec', spec('intr', [{ name: 'waits', console: 'NEVER-PRINTED', timeout: '10m' }])], {
+    const p = spawn(process.execPath, [bin, 'test', task, '--spec', writeSpec(t, 'intr', [{ name: 'waits', console: 'NEVER-PRINTED', timeout: '10m' }])], {
       env: t.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -152,7 +141,7 @@ describe('vmdesk test', () => {
       await waitFor('vmdesk test to exit', () => code !== undefined, 180_000, 200);
       expect(code, err).toBe(1);
       expect(err).toMatch(/✗ waits: interrupted/);
-      await noVms();
+      await expectNoVms(t);
     } finally {
       p.kill('SIGKILL');
     }
@@ -161,7 +150,7 @@ describe('vmdesk test', () => {
   it('after a kill -9 of vmdesk test, the next vmdesk command stops its VM and marks the results interrupted', async () => {
     const task = writeGuestTask(t, 'killed', guestDisk, { kill_timeout: '3s' });
     const results = join(t.home, 'results-killed');
-    const p = spawn(process.execPath, [bin, 'test', task, '--results', results, '--spec', spec('killed', [{ name: 'waits', console: 'NEVER-PRINTED', timeout: '10m' }])], {
+    const p = spawn(process.execPath, [bin, 'test', task, '--results', results, '--spec', writeSpec(t, 'killed', [{ name: 'waits', console: 'NEVER-PRINTED', timeout: '10m' }])], {
       env: t.env,
       stdio: ['ignore', 'ignore', 'ignore'],
     });
@@ -178,7 +167,7 @@ describe('vmdesk test', () => {
       expect(json<{ vms: unknown[] }>(ls).vms).toEqual([]);
       expect(readFileSync(join(results, 'INTERRUPTED'), 'utf8')).toMatch(/ended without finishing this run/);
       expect(existsSync(join(results, 'console.log'))).toBe(true);
-      await noVms();
+      await expectNoVms(t);
     } finally {
       p.kill('SIGKILL');
     }
@@ -186,7 +175,7 @@ describe('vmdesk test', () => {
 
   it('refuses bad input with exit 2 and starts nothing', async () => {
     const task = writeGuestTask(t, 'input', guestDisk);
-    const badSpec = spec('input', [{ name: 'boots', console: 'x' }, { name: 'web', http: { port: 'http', path: '/', status: '200' } }]);
+    const badSpec = writeSpec(t, 'input', [{ name: 'boots', console: 'x' }, { name: 'web', http: { port: 'http', path: '/', status: '200' } }]);
     const r = await vmdesk(['test', task, '--spec', badSpec], t.env);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('checks[1].http.status: expected a number');
@@ -195,7 +184,7 @@ describe('vmdesk test', () => {
     expect(noChecks.code).toBe(2);
     expect(noChecks.stderr).toMatch(/has no checks; add "checks" to its task file or give --spec FILE/);
 
-    const label = await vmdesk(['test', task, '--spec', spec('label', [{ name: 'ssh up', port: 'ssh' }])], t.env);
+    const label = await vmdesk(['test', task, '--spec', writeSpec(t, 'label', [{ name: 'ssh up', port: 'ssh' }])], t.env);
     expect(label.code).toBe(2);
     expect(label.stderr).toMatch(/checks\[0\]\.port: the task's port_map has no label "ssh"/);
 
@@ -203,6 +192,6 @@ describe('vmdesk test', () => {
     expect(unknown.code).toBe(2);
 
     expect(existsSync(join(t.home, 'test-results', 'input'))).toBe(false);
-    await noVms();
+    await expectNoVms(t);
   });
 });
